@@ -1,0 +1,40 @@
+package config;
+
+import beans.AdminAuthorization;
+import beans.JsonRequests;
+import beans.JsonResponses;
+import beans.OrderRequests;
+import beans.ProductRequests;
+import beans.RestockMessages;
+import beans.Views;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+/** The small named beans the HTTP routes call: request readers, answers, admin check. */
+public class ApiConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        Properties properties = new Properties(context);
+        ObjectMapper mapper = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .build();
+        JsonRequests jsonRequests = new JsonRequests();
+
+        Registry registry = context.getRegistry();
+        registry.bind("objectMapper", mapper);
+        registry.bind("views", new Views());
+        registry.bind("restockMessages", new RestockMessages(mapper));
+        registry.bind("jsonResponses", new JsonResponses(mapper));
+        registry.bind("orderRequests", new OrderRequests(jsonRequests,
+                properties.getInt("sales.max-quantity"), properties.get("sales.default-sku")));
+        registry.bind("productRequests", new ProductRequests(jsonRequests));
+        registry.bind("adminAuthorization", new AdminAuthorization(properties.get("security.admin-token")));
+    }
+}

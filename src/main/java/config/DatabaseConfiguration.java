@@ -1,0 +1,46 @@
+package config;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spring.spi.SpringTransactionPolicy;
+import org.apache.camel.support.service.ServiceSupport;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+
+/**
+ * The pooled DataSource camel-sql uses, the schema migrated by Flyway before any route
+ * starts, and the transaction policy behind {@code transacted()}.
+ */
+public class DatabaseConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Properties properties = new Properties(context);
+
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("donut-states");
+        pool.setJdbcUrl(properties.get("db.url"));
+        pool.setUsername(properties.get("db.user"));
+        pool.setPassword(properties.get("db.password"));
+        pool.setMaximumPoolSize(properties.getInt("db.pool-size"));
+        pool.setConnectionTimeout(properties.getInt("db.connection-timeout-ms"));
+        // Fail fast at start on a wrong URL or password instead of on the first order.
+        pool.setInitializationFailTimeout(properties.getInt("db.connection-timeout-ms"));
+        HikariDataSource dataSource = new HikariDataSource(pool);
+
+        Flyway.configure().dataSource(dataSource).load().migrate();
+
+        DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
+        context.getRegistry().bind("dataSource", dataSource);
+        context.getRegistry().bind("transactionManager", transactionManager);
+        context.getRegistry().bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(transactionManager));
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                dataSource.close();
+            }
+        }, true, true);
+    }
+}

@@ -1,0 +1,53 @@
+package routes;
+
+import beans.ApiException;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.RouteConfigurationDefinition;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+/**
+ * How every HTTP-facing route answers when something goes wrong, in DESIGN.md's error shape.
+ * Routes opt in with {@code routeConfigurationId}. Transacted routes use {@link #TRANSACTED}:
+ * the same answers, but the transaction is rolled back and the calling route stops there, so a
+ * handled failure never commits half a change.
+ */
+public class ApiErrorHandling extends RouteConfigurationBuilder {
+
+    public static final String ID = "api-errors";
+    public static final String TRANSACTED = "api-errors-transacted";
+
+    @Override
+    public void configuration() {
+        answerFailures(routeConfiguration(ID), false);
+        answerFailures(routeConfiguration(TRANSACTED), true);
+    }
+
+    private static void answerFailures(RouteConfigurationDefinition configuration, boolean rollback) {
+        rollbackIf(rollback, configuration
+                .onException(ApiException.class)
+                    .handled(true)
+                    .bean("jsonResponses", "apiError"));
+        rollbackIf(rollback, configuration
+                .onException(DataAccessResourceFailureException.class, TransientDataAccessException.class,
+                        CannotCreateTransactionException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.api", "Database unavailable: ${exception.message}")
+                    .bean("jsonResponses", "unavailable"));
+        rollbackIf(rollback, configuration
+                .onException(Exception.class)
+                    .handled(true)
+                    .log(LoggingLevel.ERROR, "routes.api", "Unexpected failure in ${routeId}: ${exception.stacktrace}")
+                    .bean("jsonResponses", "internalError"));
+    }
+
+    private static void rollbackIf(boolean rollback, OnExceptionDefinition handler) {
+        if (rollback) {
+            handler.markRollbackOnly();
+        }
+        handler.end();
+    }
+}

@@ -1,0 +1,37 @@
+package routes;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * DESIGN rule 3: every restock request is published to SNS from its stored row, and again
+ * (with growing pauses) until SNS accepts it. An SNS outage delays restocks; it loses none and
+ * never slows a sale, which only writes the row.
+ */
+public class OutboxRoute extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("sql:classpath:sql/restock/unpublished.sql?delay={{outbox.poll-delay-ms}}"
+                + "&maxMessagesPerPoll={{outbox.batch-size}}&useIterator=true")
+                .routeId("outbox")
+                .onException(Exception.class).handled(true)
+                    .setVariable("error", simple("Publishing to SNS failed: ${exception.message}"))
+                    .setVariable("maxBackoffSeconds", simple("${properties:outbox.max-backoff-s}"))
+                    .setBody(variable("request"))
+                    .log(LoggingLevel.WARN, "Restock request ${body[id]} not published yet, will retry: ${exception.message}")
+                    .to("sql:classpath:sql/restock/publish-failed.sql")
+                .end()
+                .setVariable("request", body())
+                .removeHeaders("*")
+                .setHeader("ProductId", simple("${body[sku]}"))
+                .setHeader("FactoryId", simple("${body[factoryId]}"))
+                .setHeader("RequestId", simple("${body[id]}"))
+                .setHeader("Quantity", simple("${body[quantity]}"))
+                .setBody(method("restockMessages", "notification"))
+                .to("{{stock-topic.uri}}")
+                .setBody(variable("request"))
+                .to("sql:classpath:sql/restock/mark-published.sql")
+                .log("Restock request ${body[id]} for ${body[sku]} published");
+    }
+}

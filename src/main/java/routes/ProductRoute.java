@@ -1,0 +1,52 @@
+package routes;
+
+import beans.ApiException;
+import org.apache.camel.builder.RouteBuilder;
+
+/** The catalogue: anyone may read it, admins create and change products. */
+public class ProductRoute extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        rest("/api/products")
+                .get().to("direct:listProducts")
+                .get("/{sku}").to("direct:getProduct")
+                .put("/{sku}").to("direct:putProduct");
+
+        from("direct:listProducts").routeId("list-products").routeConfigurationId(ApiErrorHandling.ID)
+                .to("sql:classpath:sql/products/list.sql")
+                .bean("views", "products")
+                .bean("jsonResponses", "ok");
+
+        from("direct:getProduct").routeId("get-product").routeConfigurationId(ApiErrorHandling.ID)
+                .bean("productRequests", "checkSku")
+                .to("sql:classpath:sql/products/find.sql?outputType=SelectOne")
+                .filter(body().isNull())
+                    .throwException(ApiException.notFound("UNKNOWN_SKU", "No such product."))
+                .end()
+                .bean("views", "product")
+                .bean("jsonResponses", "ok");
+
+        from("direct:putProduct").routeId("put-product").routeConfigurationId(ApiErrorHandling.ID)
+                .bean("adminAuthorization", "check")
+                .bean("productRequests", "parse")
+                .to("direct:saveProduct")
+                .to("sql:classpath:sql/products/find.sql?outputType=SelectOne&outputHeader=saved")
+                .setBody(method("views", "product(${header.saved})"))
+                .choice()
+                    .when(header("previousStock").isNull()).bean("jsonResponses", "created")
+                    .otherwise().bean("jsonResponses", "ok");
+
+        // The stock movement and the new stock commit together, computed against the locked row.
+        from("direct:saveProduct").routeId("save-product").routeConfigurationId(ApiErrorHandling.TRANSACTED)
+                .transacted()
+                .to("sql:classpath:sql/products/lock-stock.sql?outputType=SelectOne&outputHeader=previousStock")
+                .choice()
+                    .when(header("previousStock").isNull())
+                        .to("sql:classpath:sql/products/insert.sql")
+                        .to("sql:classpath:sql/products/record-initial-stock.sql")
+                    .otherwise()
+                        .to("sql:classpath:sql/products/record-adjustment.sql")
+                        .to("sql:classpath:sql/products/update.sql");
+    }
+}
