@@ -1,0 +1,134 @@
+package routes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * Runs the real application (application.properties, configuration classes, every route) on a
+ * private in-memory database, with SNS replaced by a mock endpoint, and drives it over its real
+ * HTTP port so status codes, headers and bodies are exactly what a client sees.
+ */
+abstract class RouteTestSupport extends CamelMainTestSupport {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String ADMIN = "Bearer local-dev-admin-token";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    // Chosen on first use: the test framework asks for the properties before field initialisers run.
+    private int port;
+
+    record Answer(int status, JsonNode body) {
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        Properties overrides = new Properties();
+        overrides.put("db.url", "jdbc:h2:mem:" + UUID.randomUUID()
+                + ";MODE=MySQL;DATABASE_TO_LOWER=FALSE;DATABASE_TO_UPPER=FALSE;CASE_INSENSITIVE_IDENTIFIERS=TRUE;DB_CLOSE_DELAY=-1");
+        overrides.put("app.port", String.valueOf(port()));
+        overrides.put("aws.endpoint-url", "http://127.0.0.1:9");
+        overrides.put("aws.provision", "false");
+        overrides.put("stock-topic.uri", "mock:stock-topic");
+        overrides.put("outbox.poll-delay-ms", "50");
+        overrides.put("outbox.max-backoff-s", "1");
+        overrides.putAll(extraProperties());
+        return overrides;
+    }
+
+    protected Map<String, String> extraProperties() {
+        return Map.of();
+    }
+
+    JdbcTemplate db() {
+        return new JdbcTemplate(context.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
+    }
+
+    int stockOf(String sku) {
+        return db().queryForObject("SELECT stock FROM products WHERE sku = ?", Integer.class, sku);
+    }
+
+    void product(String sku, int stock, int reorderPoint) {
+        Answer answer = put("/api/products/" + sku, """
+                {"name":"Test donut","price":1.25,"stock":%d,"factoryId":"factory_01","restockQuantity":10,"reorderPoint":%d}"""
+                .formatted(stock, reorderPoint), Map.of("Authorization", ADMIN));
+        if (answer.status() >= 300) {
+            throw new IllegalStateException("Could not create product: " + answer);
+        }
+    }
+
+    Answer order(String body, String idempotencyKey) {
+        return post("/api/orders", body, idempotencyKey == null ? Map.of() : Map.of("Idempotency-Key", idempotencyKey));
+    }
+
+    Answer get(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), Map.of());
+    }
+
+    Answer post(String path, String json, Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(uri(path)).POST(bodyOf(json)), withJson(headers));
+    }
+
+    Answer put(String path, String json, Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(uri(path)).PUT(bodyOf(json)), withJson(headers));
+    }
+
+    Answer send(HttpRequest.Builder request, Map<String, String> headers) {
+        headers.forEach(request::header);
+        try {
+            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(20)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    private static HttpRequest.BodyPublisher bodyOf(String body) {
+        return body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body);
+    }
+
+    private static Map<String, String> withJson(Map<String, String> headers) {
+        Map<String, String> all = new HashMap<>(headers);
+        all.putIfAbsent("Content-Type", "application/json");
+        return all;
+    }
+
+    private int port() {
+        if (port == 0) {
+            port = freePort();
+        }
+        return port;
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
