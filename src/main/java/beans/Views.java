@@ -1,5 +1,6 @@
 package beans;
 
+import java.sql.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,9 +60,13 @@ public final class Views {
         view.put("attempts", number(row.get("attempts")));
         view.put("lastError", row.get("lastError"));
         view.put("factoryJobId", row.get("factoryJobId"));
-        view.put("createdAt", row.get("createdAt"));
-        view.put("updatedAt", row.get("updatedAt"));
+        view.put("createdAt", instant(row.get("createdAt")));
+        view.put("updatedAt", instant(row.get("updatedAt")));
         return view;
+    }
+
+    private static Object instant(Object value) {
+        return value instanceof Timestamp t ? t.toInstant().toString() : value;
     }
 
     private static Object number(Object value) {

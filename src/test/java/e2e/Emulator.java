@@ -1,0 +1,166 @@
+package e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The SNS/SQS emulator (fauxqs, pinned in localstack/package.json). The shared instance reuses
+ * whatever already answers on :4566 (a developer's ./run.sh) or starts one; a dedicated
+ * instance on its own port is for tests that freeze the broker.
+ */
+final class Emulator implements AutoCloseable {
+
+    static final String REGION = "ap-northeast-2";
+    private static final int SHARED_PORT = 4566;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static Emulator shared;
+
+    private final int port;
+    private final Process process;
+    private final SqsClient sqs;
+
+    private Emulator(int port, Process process) {
+        this.port = port;
+        this.process = process;
+        this.sqs = SqsClient.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+    }
+
+    static synchronized Emulator shared() {
+        if (shared == null) {
+            shared = healthy(SHARED_PORT) ? new Emulator(SHARED_PORT, null) : start(SHARED_PORT);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    static Emulator dedicated() {
+        return start(Ports.free());
+    }
+
+    String endpoint() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** SIGSTOP: the process keeps its sockets and state but answers nothing, like a hung broker. */
+    void freeze() {
+        signal("STOP");
+    }
+
+    void thaw() {
+        signal("CONT");
+    }
+
+    /** Takes every message that arrives on the queue within the given time. */
+    List<Message> drain(String queue, Duration during) {
+        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        List<Message> messages = new ArrayList<>();
+        long deadline = System.nanoTime() + during.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageAttributeNames("All")).messages();
+            for (Message message : batch) {
+                messages.add(message);
+                sqs.deleteMessage(b -> b.queueUrl(url).receiptHandle(message.receiptHandle()));
+            }
+        }
+        return messages;
+    }
+
+    @Override
+    public void close() {
+        sqs.close();
+        if (process != null) {
+            thaw();
+            process.destroy();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process.destroyForcibly();
+        }
+    }
+
+    private void signal(String name) {
+        if (process == null) {
+            throw new IllegalStateException("Only an emulator this harness started can be frozen");
+        }
+        try {
+            new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Emulator start(int port) {
+        Path localstack = Path.of(System.getProperty("localstack.dir", "localstack")).toAbsolutePath();
+        Path cli = localstack.resolve("node_modules/fauxqs/dist/cli.js");
+        try {
+            if (!Files.exists(cli)) {
+                run(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(localstack.toFile()));
+            }
+            Path log = Logs.file("fauxqs-" + port);
+            ProcessBuilder builder = new ProcessBuilder("node", cli.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("FAUXQS_PORT", String.valueOf(port));
+            builder.environment().put("FAUXQS_DEFAULT_REGION", REGION);
+            builder.environment().put("FAUXQS_LOGGER", "false");
+            Emulator emulator = new Emulator(port, builder.start());
+            await("fauxqs on port " + port).atMost(Duration.ofSeconds(30)).until(() -> healthy(port));
+            return emulator;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void run(ProcessBuilder builder) throws IOException {
+        try {
+            Process process = builder.redirectErrorStream(true).redirectOutput(new File("/dev/null")).start();
+            if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+                throw new IllegalStateException("Failed: " + builder.command());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean healthy(int port) {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                    .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
