@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Runs Donut-States locally in the foreground: builds the jar when the sources are newer,
+# starts the SNS/SQS emulator from localstack/ unless one already answers on :4566, and runs
+# the app with an embedded database under ./data. Ctrl-C stops everything this script started.
+# Every variable of the README's configuration table passes through from your environment.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+JAR=target/donut-states.jar
+EMULATOR_PORT=4566
+started=()
+
+stop_started() {
+  for pid in "${started[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
+trap stop_started EXIT
+
+if [[ ! -f $JAR || -n $(find src pom.xml -newer "$JAR" -print -quit) ]]; then
+  echo "Building $JAR ..."
+  mvn -B -q -DskipTests package
+fi
+
+mkdir -p data
+if ! curl -fsS -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/health" 2>/dev/null; then
+  [[ -d localstack/node_modules/fauxqs ]] || npm ci --prefix localstack --no-audit --no-fund --silent
+  echo "Starting the SNS/SQS emulator (fauxqs) on :$EMULATOR_PORT, log in data/fauxqs.log"
+  FAUXQS_PORT=$EMULATOR_PORT FAUXQS_DEFAULT_REGION="${AWS_REGION:-ap-northeast-2}" FAUXQS_LOGGER=false \
+    node localstack/node_modules/fauxqs/dist/cli.js >data/fauxqs.log 2>&1 &
+  started+=($!)
+  for _ in $(seq 60); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/health" 2>/dev/null && break
+    sleep 0.5
+  done
+fi
+
+# Local defaults; anything already set in the environment wins.
+export AWS_ENDPOINT_URL="${AWS_ENDPOINT_URL:-http://localhost:$EMULATOR_PORT}"
+export AWS_REGION="${AWS_REGION:-ap-northeast-2}"
+export AWS_PROVISION="${AWS_PROVISION:-true}"
+export FACTORY_SIMULATOR="${FACTORY_SIMULATOR:-on}"
+
+java ${JAVA_OPTS:-} -jar "$JAR" "$@" &
+app=$!
+started+=("$app")
+trap 'kill -TERM "$app" 2>/dev/null || true' INT TERM
+wait "$app" || true
+wait "$app" 2>/dev/null || true
