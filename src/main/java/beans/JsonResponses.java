@@ -28,6 +28,10 @@ public final class JsonResponses {
         write(exchange, 201, exchange.getMessage().getBody());
     }
 
+    public void accepted(Exchange exchange) throws JsonProcessingException {
+        write(exchange, 202, exchange.getMessage().getBody());
+    }
+
     public void conflict(Exchange exchange) throws JsonProcessingException {
         write(exchange, 409, exchange.getMessage().getBody());
     }

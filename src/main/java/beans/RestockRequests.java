@@ -10,6 +10,10 @@ public final class RestockRequests {
 
     public static final Set<String> STATUSES = Set.of("REQUESTED", "PUBLISHED", "ORDERED", "FULFILLED", "FAILED");
 
+    public String checkId(@Header("id") String id) {
+        return JsonRequests.identifier(id, "id");
+    }
+
     /** The {@code ?status=} filter in upper case, or null for every request. */
     public String statusFilter(@Header("status") String status) {
         if (status == null || status.isEmpty()) {

@@ -65,6 +65,19 @@ public final class Views {
         return view;
     }
 
+    /** The callback's answer: what was added, or that this callback was a repeat. */
+    public Map<String, Object> restocked(Map<String, Object> result, Object added) {
+        boolean first = added instanceof Number n && n.intValue() == 1;
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("sku", result.get("sku"));
+        view.put("added", first ? number(result.get("quantity")) : Long.valueOf(0));
+        view.put("stock", number(result.get("stock")));
+        if (!first) {
+            view.put("duplicate", true);
+        }
+        return view;
+    }
+
     private static Object instant(Object value) {
         return value instanceof Timestamp t ? t.toInstant().toString() : value;
     }

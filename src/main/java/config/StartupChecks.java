@@ -22,6 +22,7 @@ public class StartupChecks implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupChecks.class);
     private static final Pattern RESOURCE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}|arn:aws[a-z-]*:s(ns|qs):[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,80}");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[A-Za-z0-9.-]{1,253}");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-\\d");
 
     private record Rule(String property, String variable, String expectation, Predicate<String> valid) {
@@ -50,6 +51,27 @@ public class StartupChecks implements CamelConfiguration {
             new Rule("sales.default-sku", "DEFAULT_SKU", "a product SKU", v -> v.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")),
             intRule("sales.max-quantity", "MAX_ORDER_QUANTITY", 1, 1_000_000),
             intRule("camel.server.max-body-size", "MAX_BODY_BYTES", 1024, 10_485_760),
+            new Rule("app.public-base-url", "PUBLIC_BASE_URL", "an http(s) URL", StartupChecks::httpUrl),
+            new Rule("factory.url", "FACTORY_URL", "an http(s) URL", StartupChecks::httpUrl),
+            intRule("factory.timeout-ms", "FACTORY_TIMEOUT_MS", 100, 600_000),
+            intRule("factory.retry-attempts", "FACTORY_RETRY_ATTEMPTS", 0, 20),
+            intRule("factory.retry-delay-ms", "FACTORY_RETRY_DELAY_MS", 10, 600_000),
+            intRule("factory.max-retry-delay-ms", "FACTORY_MAX_RETRY_DELAY_MS", 10, 3_600_000),
+            intRule("factory.consumers", "FACTORY_CONSUMERS", 1, 64),
+            intRule("factory.lease-s", "FACTORY_LEASE_S", 1, 43_200),
+            intRule("aws.poll-wait-s", "AWS_POLL_WAIT_S", 0, 20),
+            new Rule("ops.email", "OPS_EMAIL", "an email address", v -> EMAIL.matcher(v).matches()),
+            new Rule("ops.from", "OPS_FROM", "an email address", v -> EMAIL.matcher(v).matches()),
+            new Rule("smtp.host", "SMTP_HOST", "a host name", v -> v.matches("[A-Za-z0-9.-]{1,253}")),
+            intRule("smtp.port", "SMTP_PORT", 1, 65535),
+            booleanRule("smtp.starttls", "SMTP_STARTTLS"),
+            intRule("smtp.timeout-ms", "SMTP_TIMEOUT_MS", 100, 600_000),
+            intRule("alert.retry-s", "ALERT_RETRY_S", 1, 43_200),
+            new Rule("simulator.enabled", "FACTORY_SIMULATOR", "on or off", v -> v.equalsIgnoreCase("on") || v.equalsIgnoreCase("off")),
+            intRule("simulator.delay-ms", "SIMULATOR_DELAY_MS", 0, 600_000),
+            rateRule("simulator.failure-rate", "SIMULATOR_FAILURE_RATE"),
+            rateRule("simulator.duplicate-rate", "SIMULATOR_DUPLICATE_RATE"),
+            intRule("simulator.delivery-threads", "SIMULATOR_DELIVERY_THREADS", 1, 64),
             new Rule("security.admin-token", "ADMIN_TOKEN", "at least 16 characters", v -> v.length() >= 16),
             new Rule("security.callback-secret", "CALLBACK_SECRET", "at least 16 characters", v -> v.length() >= 16));
 
@@ -64,10 +86,11 @@ public class StartupChecks implements CamelConfiguration {
             }
         }
         if (problems.isEmpty()) {
-            problems.addAll(productionSecretsProblems(properties));
+            problems.addAll(productionProblems(properties));
             if (properties.getInt("aws.queue-retention-s") >= properties.getInt("aws.dlq-retention-s")) {
                 problems.add("STOCK_DLQ_RETENTION_S must be longer than STOCK_QUEUE_RETENTION_S, or dead letters expire early");
             }
+            problems.addAll(factoryScheduleProblems(properties));
         }
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration, not starting: " + String.join("; ", problems));
@@ -77,9 +100,38 @@ public class StartupChecks implements CamelConfiguration {
         }
     }
 
-    private static List<String> productionSecretsProblems(Properties properties) {
+    /**
+     * DESIGN pitfall: a request must not be handed to a second consumer while the first still
+     * retries it. The lease must outlast the whole retry schedule and end before SQS would show
+     * the message again after a crash.
+     */
+    private static List<String> factoryScheduleProblems(Properties properties) {
+        List<String> problems = new ArrayList<>();
+        long timeout = properties.getInt("factory.timeout-ms");
+        long delay = properties.getInt("factory.retry-delay-ms");
+        long maxDelay = properties.getInt("factory.max-retry-delay-ms");
+        int attempts = properties.getInt("factory.retry-attempts");
+        long scheduleMs = (attempts + 1) * timeout;
+        for (int i = 0; i < attempts; i++) {
+            scheduleMs += Math.min(maxDelay, delay << Math.min(i, 30));
+        }
+        long leaseMs = properties.getInt("factory.lease-s") * 1000L;
+        if (leaseMs <= scheduleMs) {
+            problems.add("FACTORY_LEASE_S must be longer than the factory retry schedule (" + (scheduleMs / 1000 + 1)
+                    + " s with FACTORY_TIMEOUT_MS, FACTORY_RETRY_ATTEMPTS and FACTORY_RETRY_DELAY_MS as set)");
+        }
+        if (properties.getInt("factory.lease-s") >= properties.getInt("aws.visibility-timeout-s")) {
+            problems.add("FACTORY_LEASE_S must be shorter than STOCK_QUEUE_VISIBILITY_TIMEOUT_S");
+        }
+        return problems;
+    }
+
+    private static List<String> productionProblems(Properties properties) {
         boolean realAws = properties.get("aws.endpoint-url").isBlank();
         List<String> problems = new ArrayList<>();
+        if (realAws && properties.get("simulator.enabled").equalsIgnoreCase("on")) {
+            problems.add("FACTORY_SIMULATOR must be off when running against AWS");
+        }
         if (realAws && properties.get("security.admin-token").equals(DEV_ADMIN_TOKEN)) {
             problems.add("ADMIN_TOKEN must be set to a secret of your own when running against AWS");
         }
@@ -104,10 +156,22 @@ public class StartupChecks implements CamelConfiguration {
         return new Rule(property, variable, "true or false", v -> v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false"));
     }
 
+    private static Rule rateRule(String property, String variable) {
+        return new Rule(property, variable, "a number from 0 to 1", v -> {
+            try {
+                double rate = Double.parseDouble(v);
+                return rate >= 0 && rate <= 1;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        });
+    }
+
     private static boolean emptyOrHttpUrl(String value) {
-        if (value.isEmpty()) {
-            return true;
-        }
+        return value.isEmpty() || httpUrl(value);
+    }
+
+    private static boolean httpUrl(String value) {
         try {
             URI uri = URI.create(value);
             return (uri.getScheme().equals("http") || uri.getScheme().equals("https")) && uri.getHost() != null;

@@ -1,14 +1,20 @@
 package routes;
 
+import beans.ApiException;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 
-/** The operator's view of the restock pipeline, newest request first. */
+/**
+ * The operator's view of the restock pipeline, newest request first, and the way to send a
+ * FAILED request again once its cause is fixed (DESIGN rule 5).
+ */
 public class RestockRequestsRoute extends RouteBuilder {
 
     @Override
     public void configure() {
         rest("/api/restock-requests")
-                .get().to("direct:listRestockRequests");
+                .get().to("direct:listRestockRequests")
+                .post("/{id}/retry").to("direct:retryRestockRequest");
 
         from("direct:listRestockRequests").routeId("list-restock-requests").routeConfigurationId(ApiErrorHandling.ID)
                 .bean("adminAuthorization", "check")
@@ -21,5 +27,20 @@ public class RestockRequestsRoute extends RouteBuilder {
                 .end()
                 .bean("views", "restockRequests")
                 .bean("jsonResponses", "ok");
+
+        from("direct:retryRestockRequest").routeId("retry-restock-request").routeConfigurationId(ApiErrorHandling.ID)
+                .bean("adminAuthorization", "check")
+                .setVariable("requestId", method("restockRequests", "checkId"))
+                .to("sql:classpath:sql/restock/retry.sql")
+                .setVariable("retried", header(SqlConstants.SQL_UPDATE_COUNT))
+                .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne")
+                .choice()
+                    .when(body().isNull())
+                        .throwException(ApiException.notFound("UNKNOWN_REQUEST", "No such restock request."))
+                    .when(variable("retried").isEqualTo(0))
+                        .throwException(new ApiException(409, "NOT_FAILED", "Only a FAILED restock request can be retried."))
+                .end()
+                .bean("views", "restockRequest")
+                .bean("jsonResponses", "accepted");
     }
 }

@@ -72,8 +72,4 @@ class OutboxRouteTest extends RouteTestSupport {
         assertThat(order("{\"sku\":\"PB-3\",\"quantity\":1}", null).status()).isEqualTo(409);
         assertThat(order("{\"sku\":\"CP-502101\",\"quantity\":1}", null).status()).isEqualTo(201);
     }
-
-    private String statusOf(String requestId) {
-        return db().queryForObject("SELECT status FROM restock_requests WHERE id = ?", String.class, requestId);
-    }
 }

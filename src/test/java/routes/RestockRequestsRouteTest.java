@@ -57,6 +57,37 @@ class RestockRequestsRouteTest extends RouteTestSupport {
         assertThat(answer.body().get("error").asText()).isEqualTo("UNAUTHORIZED");
     }
 
+    @Test
+    void aFailedRequestRetriedByTheAdminIsPublishedAgainUnderTheSameId() {
+        String requestId = stockOutRequest("RR-4");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> "PUBLISHED".equals(statusOf(requestId)));
+        db().update("UPDATE restock_requests SET status = 'FAILED' WHERE id = ?", requestId);
+        int publishedBefore = getMockEndpoint("mock:stock-topic").getReceivedCounter();
+
+        Answer retried = post("/api/restock-requests/" + requestId + "/retry", null, Map.of("Authorization", ADMIN));
+
+        assertThat(retried.status()).isEqualTo(202);
+        assertThat(retried.body().get("status").asText()).isEqualTo("REQUESTED");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> "PUBLISHED".equals(statusOf(requestId)));
+        assertThat(getMockEndpoint("mock:stock-topic").getReceivedCounter()).isEqualTo(publishedBefore + 1);
+        assertThat(getMockEndpoint("mock:stock-topic").getReceivedExchanges().get(publishedBefore).getMessage().getHeader("RequestId"))
+                .isEqualTo(requestId);
+    }
+
+    @Test
+    void onlyAFailedRequestCanBeRetried() {
+        String requestId = stockOutRequest("RR-5");
+
+        Answer refused = post("/api/restock-requests/" + requestId + "/retry", null, Map.of("Authorization", ADMIN));
+        Answer unknown = post("/api/restock-requests/nope/retry", null, Map.of("Authorization", ADMIN));
+        Answer anonymous = post("/api/restock-requests/" + requestId + "/retry", null, Map.of());
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().get("error").asText()).isEqualTo("NOT_FAILED");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(anonymous.status()).isEqualTo(401);
+    }
+
     private Answer admin(String path) {
         return get(path, Map.of("Authorization", ADMIN));
     }

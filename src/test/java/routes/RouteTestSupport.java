@@ -48,12 +48,47 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         overrides.put("stock-topic.uri", "mock:stock-topic");
         overrides.put("outbox.poll-delay-ms", "50");
         overrides.put("outbox.max-backoff-s", "1");
+        overrides.put("stock-queue.uri", "direct:stock-queue");
+        overrides.put("stock-dlq.uri", "mock:stock-dlq");
+        overrides.put("stock-dlq-consumer.uri", "direct:stock-dlq");
+        overrides.put("factory.uri", "mock:factory");
+        overrides.put("ops-mail.uri", "mock:ops-mail");
+        overrides.put("factory.retry-attempts", "2");
+        overrides.put("factory.retry-delay-ms", "10");
+        overrides.put("factory.max-retry-delay-ms", "50");
+        overrides.put("factory.timeout-ms", "1000");
+        overrides.put("factory.lease-s", "30");
         overrides.putAll(extraProperties());
         return overrides;
     }
 
     protected Map<String, String> extraProperties() {
         return Map.of();
+    }
+
+    static String signature(String requestId) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec("local-dev-callback-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(requestId.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Sells the product out so that it has an open restock request, and returns its id. */
+    String stockOutRequest(String sku) {
+        product(sku, 0, 0);
+        order("{\"sku\":\"" + sku + "\",\"quantity\":1}", null);
+        return db().queryForObject("SELECT id FROM restock_requests WHERE sku = ? AND status <> 'FULFILLED'", String.class, sku);
+    }
+
+    String statusOf(String requestId) {
+        return db().queryForObject("SELECT status FROM restock_requests WHERE id = ?", String.class, requestId);
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + port();
     }
 
     JdbcTemplate db() {

@@ -1,0 +1,74 @@
+package routes;
+
+import beans.InvalidRestockMessage;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
+
+/**
+ * Takes restock requests off stock-queue and orders them from the legacy Factory API. A failing
+ * factory is retried with growing pauses behind a circuit breaker; what still fails goes to
+ * stock-dlq with its cause. The SQS message is deleted only once the order was taken or the
+ * dead letter was sent; until then SQS keeps it (and its redrive policy is the backstop).
+ */
+public class FactoryRoute extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        errorHandler(deadLetterChannel("direct:factoryDeadLetter")
+                // A dead letter that cannot be sent fails the exchange, so SQS keeps the message.
+                .deadLetterHandleNewException(false)
+                .useOriginalMessage()
+                .maximumRedeliveries(setting("factory.retry-attempts"))
+                .redeliveryDelay(setting("factory.retry-delay-ms"))
+                .useExponentialBackOff()
+                .backOffMultiplier(2)
+                .maximumRedeliveryDelay(setting("factory.max-retry-delay-ms"))
+                .asyncDelayedRedelivery()
+                .retryAttemptedLogLevel(LoggingLevel.WARN));
+
+        onException(InvalidRestockMessage.class).maximumRedeliveries(0);
+
+        from("{{stock-queue.uri}}").routeId("factory")
+                .setVariable("requestId", method("restockNotifications", "requestId"))
+                .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne&outputHeader=storedRequest")
+                .filter(header("storedRequest").isNull())
+                    .throwException(new InvalidRestockMessage("No such restock request"))
+                .end()
+                .setVariable("request", header("storedRequest"))
+                .to("sql:classpath:sql/restock/claim.sql")
+                .choice()
+                    .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                        .log("Restock request ${variable.requestId} is already ordered or being ordered; duplicate delivery dropped")
+                    .otherwise()
+                        .to("direct:orderFromFactory")
+                        .setVariable("factoryJobId", method("factoryOrders", "jobId"))
+                        .to("sql:classpath:sql/restock/mark-ordered.sql")
+                        .log("Restock request ${variable.requestId} ordered from the factory as job ${variable.factoryJobId}");
+
+        // Each redelivery re-enters here, so every call to the factory is counted.
+        from("direct:orderFromFactory").routeId("order-from-factory")
+                .errorHandler(noErrorHandler())
+                .to("sql:classpath:sql/restock/count-attempt.sql")
+                // Camel's own headers carry the redelivery count; the HTTP component never sends them.
+                .removeHeaders("*", "Camel*")
+                .setHeader("Content-Type", constant("application/json"))
+                .setBody(method("factoryOrders", "payload"))
+                .circuitBreaker()
+                    .to("{{factory.uri}}")
+                .end();
+
+        from("direct:factoryDeadLetter").routeId("factory-dead-letter")
+                .errorHandler(noErrorHandler())
+                .filter(variable("requestId").isNotNull())
+                    .setHeader("RequestId", variable("requestId"))
+                .end()
+                .setHeader("LastError", simple("${exception.message}"))
+                .log(LoggingLevel.WARN, "Restock request ${variable.requestId} dead-lettered: ${exception.message}")
+                .to("{{stock-dlq.uri}}");
+    }
+
+    private int setting(String property) {
+        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + property + "}}"));
+    }
+}

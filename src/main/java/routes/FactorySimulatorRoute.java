@@ -1,0 +1,44 @@
+package routes;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * A stand-in for the legacy Factory-States API (FACTORY_SIMULATOR=on, never in production):
+ * POST /simulator/api/manufactures answers 201 with a job id, then after SIMULATOR_DELAY_MS
+ * posts the same order to its CallbackUrl, once or twice; it fails at SIMULATOR_FAILURE_RATE.
+ */
+public class FactorySimulatorRoute extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        if (!"on".equalsIgnoreCase(getContext().resolvePropertyPlaceholders("{{simulator.enabled}}"))) {
+            return;
+        }
+        rest("/simulator/api/manufactures").post().to("direct:simulateFactory");
+
+        from("direct:simulateFactory").routeId("factory-simulator")
+                .convertBodyTo(String.class)
+                .choice()
+                    .when(method("factorySimulator", "fails"))
+                        .bean("jsonResponses", "error(*, 503, 'FACTORY_UNAVAILABLE', 'The simulated factory failed this order.')")
+                    .otherwise()
+                        .setVariable("jobId", method("factorySimulator", "newJobId"))
+                        .wireTap("seda:simulatedDeliveries")
+                        .setBody(method("factorySimulator", "accepted"))
+                        .bean("jsonResponses", "created");
+
+        from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId("factory-simulator-delivery")
+                // Like a real sender, it tries a callback again for a while when nobody answers.
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(5).redeliveryDelay(1000))
+                .delay(simple("{{simulator.delay-ms}}"))
+                .removeHeaders("*")
+                .setVariable("callbackUrl", method("factorySimulator", "callbackUrl"))
+                .loop(method("factorySimulator", "deliveries")).copy()
+                    .setHeader(Exchange.HTTP_URI, variable("callbackUrl"))
+                    .setHeader(Exchange.CONTENT_TYPE, constant("application/json"))
+                    .to("http:factory-simulator-callback?httpMethod=POST")
+                    .log("Simulated factory job ${variable.jobId} delivered: callback answered ${header.CamelHttpResponseCode}")
+                .end();
+    }
+}

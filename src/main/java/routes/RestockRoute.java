@@ -1,0 +1,39 @@
+package routes;
+
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
+
+import beans.ApiException;
+
+/**
+ * The factory's delivery callback. The signature proves the URL is one we handed out; the
+ * stored request says how much to add, and adds it once however often the factory calls.
+ */
+public class RestockRoute extends RouteBuilder {
+
+    static final String ADDED = "added";
+
+    @Override
+    public void configure() {
+        rest().post("/api/restock").to("direct:restock");
+
+        from("direct:restock").routeId("restock").routeConfigurationId(ApiErrorHandling.ID)
+                .bean("callbackSigner", "verify")
+                .to("direct:fulfil")
+                .setBody(method("views", "restocked(${header.callbackResult}, ${variable.added})"))
+                .bean("jsonResponses", "ok");
+
+        from("direct:fulfil").routeId("fulfil").routeConfigurationId(ApiErrorHandling.TRANSACTED)
+                .transacted()
+                .to("sql:classpath:sql/restock/fulfil.sql")
+                .setVariable(ADDED, header(SqlConstants.SQL_UPDATE_COUNT))
+                .filter(variable(ADDED).isEqualTo(1))
+                    .to("sql:classpath:sql/restock/add-stock.sql")
+                    .to("sql:classpath:sql/restock/record-restock.sql")
+                .end()
+                .to("sql:classpath:sql/restock/callback-result.sql?outputType=SelectOne&outputHeader=callbackResult")
+                .filter(header("callbackResult").isNull())
+                    .throwException(ApiException.notFound("UNKNOWN_REQUEST", "No such restock request."))
+                .end();
+    }
+}
