@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Runs Donut-States locally in the foreground: builds the jar when the sources are newer,
-# starts the SNS/SQS emulator from localstack/ unless one already answers on :4566, and runs
-# the app with an embedded database under ./data. Ctrl-C stops everything this script started.
+# starts the SNS/SQS emulator from localstack/ unless one already answers on :4566 and a local
+# SMTP server (GreenMail) for the ops email unless SMTP_HOST is set, and runs the app with an
+# embedded database under ./data and the factory simulator. Ctrl-C stops everything this
+# script started.
 # Every variable of the README's configuration table passes through from your environment.
 set -euo pipefail
 cd "$(dirname "$0")"
 
 JAR=target/donut-states.jar
 EMULATOR_PORT=4566
+GREENMAIL_VERSION=2.1.2
+GREENMAIL_JAR=target/tools/greenmail-standalone-$GREENMAIL_VERSION.jar
+MAIL_SMTP_PORT=3025
+MAIL_WEB_PORT=8025
 started=()
 
 stop_started() {
@@ -34,6 +40,22 @@ if ! curl -fsS -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/health" 2>/dev/null
     curl -fsS -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/health" 2>/dev/null && break
     sleep 0.5
   done
+fi
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# Local SMTP sink: GreenMail keeps what it receives and shows it at http://localhost:8025
+if [[ -z ${SMTP_HOST:-} ]] && ! answers "$MAIL_SMTP_PORT"; then
+  if [[ ! -f $GREENMAIL_JAR ]]; then
+    mvn -B -q org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+      -Dartifact="com.icegreen:greenmail-standalone:$GREENMAIL_VERSION" -DoutputDirectory=target/tools
+  fi
+  echo "Starting the local mail server (GreenMail) on :$MAIL_SMTP_PORT, mail readable at http://localhost:$MAIL_WEB_PORT"
+  java -Dgreenmail.setup.test.smtp -Dgreenmail.hostname=127.0.0.1 -Dgreenmail.auth.disabled \
+    -Dgreenmail.api.hostname=127.0.0.1 -Dgreenmail.api.port=$MAIL_WEB_PORT \
+    -jar "$GREENMAIL_JAR" >data/greenmail.log 2>&1 &
+  started+=($!)
+  for _ in $(seq 60); do answers "$MAIL_SMTP_PORT" && break; sleep 0.5; done
 fi
 
 # Local defaults; anything already set in the environment wins.

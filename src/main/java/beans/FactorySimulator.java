@@ -38,13 +38,13 @@ public final class FactorySimulator {
     }
 
     /** The factory's answer, with its own spelling of "requestor". */
-    public String accepted(@Body String order, @Variable("jobId") String jobId) throws JsonProcessingException {
+    public Map<String, Object> accepted(@Body String order, @Variable("jobId") String jobId) throws JsonProcessingException {
         JsonNode request = mapper.readTree(order);
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("data", request);
         job.put("id", jobId);
         job.put("reqestor", request.path("MessageAttributeRequester").asText());
-        return mapper.writeValueAsString(Map.of("data", job));
+        return Map.of("data", job);
     }
 
     public String callbackUrl(@Body String order) throws JsonProcessingException {

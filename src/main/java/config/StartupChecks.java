@@ -53,6 +53,7 @@ public class StartupChecks implements CamelConfiguration {
             intRule("camel.server.max-body-size", "MAX_BODY_BYTES", 1024, 10_485_760),
             new Rule("app.public-base-url", "PUBLIC_BASE_URL", "an http(s) URL", StartupChecks::httpUrl),
             new Rule("factory.url", "FACTORY_URL", "an http(s) URL", StartupChecks::httpUrl),
+            booleanRule("factory.enabled", "FACTORY_ROUTE_ENABLED"),
             intRule("factory.timeout-ms", "FACTORY_TIMEOUT_MS", 100, 600_000),
             intRule("factory.retry-attempts", "FACTORY_RETRY_ATTEMPTS", 0, 20),
             intRule("factory.retry-delay-ms", "FACTORY_RETRY_DELAY_MS", 10, 600_000),

@@ -29,7 +29,7 @@ public class FactoryRoute extends RouteBuilder {
 
         onException(InvalidRestockMessage.class).maximumRedeliveries(0);
 
-        from("{{stock-queue.uri}}").routeId("factory")
+        from("{{stock-queue.uri}}").routeId("factory").autoStartup("{{factory.enabled}}")
                 .setVariable("requestId", method("restockNotifications", "requestId"))
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne&outputHeader=storedRequest")
                 .filter(header("storedRequest").isNull())

@@ -37,6 +37,12 @@ final class AppProcess implements AutoCloseable {
     private final Map<String, String> environment = new HashMap<>();
     private Process process;
 
+    AppProcess(Database database, Emulator emulator, MailServer mail) {
+        this(database, emulator);
+        environment.put("SMTP_HOST", "127.0.0.1");
+        environment.put("SMTP_PORT", String.valueOf(mail.port()));
+    }
+
     AppProcess(Database database, Emulator emulator) {
         environment.put("PORT", String.valueOf(port));
         environment.put("DB_URL", database.url());
@@ -53,11 +59,33 @@ final class AppProcess implements AutoCloseable {
         environment.put("CALLBACK_SECRET", "e2e-callback-secret-0123456789");
         environment.put("OUTBOX_POLL_MS", "100");
         environment.put("OUTBOX_MAX_BACKOFF_S", "2");
+        environment.put("OPS_EMAIL", MailServer.OPS);
+        // The pipeline at test speed: short polls, quick retries, a simulator that answers at once.
+        environment.put("AWS_POLL_WAIT_S", "1");
+        environment.put("FACTORY_SIMULATOR", "on");
+        environment.put("SIMULATOR_DELAY_MS", "0");
+        environment.put("FACTORY_TIMEOUT_MS", "2000");
+        environment.put("FACTORY_RETRY_ATTEMPTS", "2");
+        environment.put("FACTORY_RETRY_DELAY_MS", "100");
+        environment.put("FACTORY_LEASE_S", "20");
+        environment.put("STOCK_QUEUE_VISIBILITY_TIMEOUT_S", "30");
+        environment.put("ALERT_RETRY_S", "2");
     }
 
     AppProcess with(String variable, String value) {
         environment.put(variable, value);
         return this;
+    }
+
+    String callbackSecret() {
+        return environment.get("CALLBACK_SECRET");
+    }
+
+    /** Stops the app and starts it again on the same port, database and queues, with some settings changed. */
+    AppProcess restartWith(Map<String, String> changes) {
+        close();
+        environment.putAll(changes);
+        return start();
     }
 
     String stockQueue() {
@@ -96,6 +124,23 @@ final class AppProcess implements AutoCloseable {
     Answer order(String sku, int quantity) {
         return send(request("/api/orders").header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"%s\",\"quantity\":%d}".formatted(sku, quantity))));
+    }
+
+    Answer post(String path, String json, String adminToken) {
+        HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));
+        if (adminToken != null) {
+            request.header("Authorization", "Bearer " + adminToken);
+        }
+        return send(request);
+    }
+
+    Answer admin(String path) {
+        return send(request(path).header("Authorization", "Bearer " + ADMIN_TOKEN).GET());
+    }
+
+    String baseUrl() {
+        return "http://localhost:" + port;
     }
 
     Answer putProduct(String sku, int stock, int restockQuantity) {

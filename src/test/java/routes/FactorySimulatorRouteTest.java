@@ -1,0 +1,77 @@
+package routes;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.builder.NotifyBuilder;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FactorySimulatorRouteTest {
+
+    static String factoryOrder(String callbackUrl) {
+        return """
+                {"MessageGroupId":"stock-arrival-group","MessageAttributeProductId":"SIM-1","MessageAttributeProductCnt":"10",\
+                "MessageAttributeFactoryId":"factory_01","MessageAttributeRequester":"donut-states","CallbackUrl":"%s"}"""
+                .formatted(callbackUrl);
+    }
+
+    @Nested
+    class Working extends RouteTestSupport {
+
+        @Override
+        protected Map<String, String> extraProperties() {
+            return Map.of("simulator.enabled", "on", "simulator.delay-ms", "0", "simulator.duplicate-rate", "1");
+        }
+
+        @Test
+        void takesTheOrderInTheLegacyShapeThenCallsBackTwiceAndTheStockComesBackOnce() throws Exception {
+            String requestId = stockOutRequest("SIM-1");
+            String callbackUrl = baseUrl() + "/api/restock?request=" + requestId + "&signature=" + signature(requestId);
+            NotifyBuilder twoCallbacks = new NotifyBuilder(context).fromRoute("restock").whenDone(2).create();
+
+            Answer accepted = post("/simulator/api/manufactures", factoryOrder(callbackUrl), Map.of());
+
+            assertThat(accepted.status()).isEqualTo(201);
+            JsonNode job = accepted.body().get("data");
+            assertThat(job.get("id").asText()).isNotBlank();
+            assertThat(job.get("reqestor").asText()).isEqualTo("donut-states");
+            assertThat(job.get("data").get("CallbackUrl").asText()).isEqualTo(callbackUrl);
+            assertThat(twoCallbacks.matches(10, TimeUnit.SECONDS)).as("the simulator called back twice").isTrue();
+            assertThat(statusOf(requestId)).isEqualTo("FULFILLED");
+            assertThat(stockOf("SIM-1")).isEqualTo(10);
+        }
+    }
+
+    @Nested
+    class Failing extends RouteTestSupport {
+
+        @Override
+        protected Map<String, String> extraProperties() {
+            return Map.of("simulator.enabled", "on", "simulator.failure-rate", "1");
+        }
+
+        @Test
+        void answers503AndNeverCallsBack() {
+            String requestId = stockOutRequest("SIM-2");
+
+            Answer refused = post("/simulator/api/manufactures",
+                    factoryOrder(baseUrl() + "/api/restock?request=" + requestId + "&signature=" + signature(requestId)), Map.of());
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body().get("error").asText()).isEqualTo("FACTORY_UNAVAILABLE");
+        }
+    }
+
+    @Nested
+    class Off extends RouteTestSupport {
+
+        @Test
+        void isNotThereUnlessSwitchedOn() {
+            assertThat(post("/simulator/api/manufactures", factoryOrder("http://localhost/x"), Map.of()).status()).isEqualTo(404);
+        }
+    }
+}
