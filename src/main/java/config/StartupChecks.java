@@ -92,6 +92,10 @@ public class StartupChecks implements CamelConfiguration {
                 problems.add("STOCK_DLQ_RETENTION_S must be longer than STOCK_QUEUE_RETENTION_S, or dead letters expire early");
             }
             problems.addAll(factoryScheduleProblems(properties));
+            if (properties.get("simulator.enabled").equalsIgnoreCase("off")
+                    && properties.get("factory.url").equals("http://localhost:" + properties.get("app.port") + "/simulator")) {
+                problems.add("FACTORY_URL must name the factory when FACTORY_SIMULATOR is off");
+            }
             if (properties.getInt("aws.api-call-timeout-ms") < properties.getInt("aws.poll-wait-s") * 1000 + 500) {
                 problems.add("AWS_API_CALL_TIMEOUT_MS must exceed AWS_POLL_WAIT_S by at least 500 ms, or every long poll times out");
             }

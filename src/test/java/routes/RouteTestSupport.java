@@ -51,6 +51,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         overrides.put("stock-queue.uri", "direct:stock-queue");
         overrides.put("stock-dlq.uri", "mock:stock-dlq");
         overrides.put("stock-dlq-consumer.uri", "direct:stock-dlq");
+        overrides.put("factory.url", "http://factory.test");
         overrides.put("factory.uri", "mock:factory");
         overrides.put("ops-mail.uri", "mock:ops-mail");
         overrides.put("factory.retry-attempts", "2");
