@@ -1,6 +1,7 @@
 package beans;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,10 +22,18 @@ public final class JsonRequests {
     private final ObjectMapper strictMapper = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
+    private final int maxBodyBytes;
+
+    public JsonRequests(int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
 
     public JsonNode object(String body, String contentType) {
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body as JSON with 'Content-Type: application/json'.");
+        }
+        if (body != null && body.getBytes(StandardCharsets.UTF_8).length > maxBodyBytes) {
+            throw new ApiException(413, "BODY_TOO_LARGE", "The request body is larger than " + maxBodyBytes + " bytes.");
         }
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("INVALID_JSON", "The request body is empty; a JSON object is expected.");

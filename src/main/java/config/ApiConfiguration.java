@@ -7,6 +7,7 @@ import beans.OrderRequests;
 import beans.ProductRequests;
 import beans.RestockMessages;
 import beans.RestockRequests;
+import beans.UnmatchedRequests;
 import beans.Views;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,7 +27,7 @@ public class ApiConfiguration implements CamelConfiguration {
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .build();
-        JsonRequests jsonRequests = new JsonRequests();
+        JsonRequests jsonRequests = new JsonRequests(properties.getInt("api.max-body-bytes"));
 
         Registry registry = context.getRegistry();
         registry.bind("objectMapper", mapper);
@@ -37,6 +38,7 @@ public class ApiConfiguration implements CamelConfiguration {
                 properties.getInt("sales.max-quantity"), properties.get("sales.default-sku")));
         registry.bind("productRequests", new ProductRequests(jsonRequests));
         registry.bind("restockRequests", new RestockRequests());
+        registry.bind("unmatchedRequests", new UnmatchedRequests(context));
         registry.bind("adminAuthorization", new AdminAuthorization(properties.get("security.admin-token")));
     }
 }
