@@ -36,8 +36,12 @@ if ! curl -fsS -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/health" 2>/dev/null
   FAUXQS_PORT=$EMULATOR_PORT FAUXQS_DEFAULT_REGION="${AWS_REGION:-ap-northeast-2}" FAUXQS_LOGGER=false \
     node localstack/node_modules/fauxqs/dist/cli.js >data/fauxqs.log 2>&1 &
   started+=($!)
-  for _ in $(seq 60); do
+  for attempt in $(seq 60); do
     curl -fsS -o /dev/null "http://127.0.0.1:$EMULATOR_PORT/health" 2>/dev/null && break
+    if [[ $attempt == 60 ]]; then
+      echo "The SNS/SQS emulator did not come up on :$EMULATOR_PORT; see data/fauxqs.log" >&2
+      exit 1
+    fi
     sleep 0.5
   done
 fi
@@ -68,5 +72,11 @@ java ${JAVA_OPTS:-} -jar "$JAR" "$@" &
 app=$!
 started+=("$app")
 trap 'kill -TERM "$app" 2>/dev/null || true' INT TERM
-wait "$app" || true
-wait "$app" 2>/dev/null || true
+status=0
+wait "$app" || status=$?
+# A signal interrupts the first wait; the second waits for the app's graceful shutdown.
+if kill -0 "$app" 2>/dev/null; then
+  status=0
+  wait "$app" || status=$?
+fi
+exit "$status"

@@ -1,6 +1,6 @@
 #!/bin/bash
-# LocalStack ready hook: the same resources the app provisions at start (AWS_PROVISION=true)
-# and deploy/ describes for AWS. Every call is idempotent, so a restart changes nothing.
+# LocalStack ready hook: the same resources the app provisions at start (AWS_PROVISION=true).
+# Every call is idempotent, so a restart changes nothing.
 set -euo pipefail
 
 REGION="${AWS_DEFAULT_REGION:-ap-northeast-2}"

@@ -35,6 +35,7 @@ public class DatabaseConfiguration implements CamelConfiguration {
         DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("transactionManager", transactionManager);
+        context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
         context.getRegistry().bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(transactionManager));
         context.addService(new ServiceSupport() {
             @Override

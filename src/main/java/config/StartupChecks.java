@@ -61,6 +61,8 @@ public class StartupChecks implements CamelConfiguration {
             intRule("factory.max-retry-delay-ms", "FACTORY_MAX_RETRY_DELAY_MS", 10, 3_600_000),
             intRule("factory.consumers", "FACTORY_CONSUMERS", 1, 64),
             intRule("factory.lease-s", "FACTORY_LEASE_S", 1, 43_200),
+            intRule("factory.delivery-deadline-s", "FACTORY_DELIVERY_DEADLINE_S", 1, 2_592_000),
+            intRule("factory.deadline-check-ms", "FACTORY_DEADLINE_CHECK_MS", 100, 3_600_000),
             intRule("aws.poll-wait-s", "AWS_POLL_WAIT_S", 0, 20),
             new Rule("ops.email", "OPS_EMAIL", "an email address", v -> EMAIL.matcher(v).matches()),
             new Rule("ops.from", "OPS_FROM", "an email address", v -> EMAIL.matcher(v).matches()),

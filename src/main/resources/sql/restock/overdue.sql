@@ -1,0 +1,5 @@
+SELECT id, sku, factory_id AS factoryId, quantity, factory_job_id AS factoryJobId
+  FROM restock_requests
+ WHERE status = 'ORDERED'
+   AND deliver_by < CURRENT_TIMESTAMP(3)
+ ORDER BY deliver_by

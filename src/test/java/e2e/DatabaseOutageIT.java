@@ -1,0 +1,48 @@
+package e2e;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The database goes away for a while: orders get a clear 503, health says not ready, and it all comes back. */
+class DatabaseOutageIT {
+
+    private final Database database = Database.newSchema();
+    private final MailServer mail = new MailServer().start();
+    private final AppProcess app = new AppProcess(database, Emulator.shared(), mail).start();
+
+    @AfterEach
+    void stop() {
+        app.close();
+        mail.close();
+    }
+
+    @Test
+    void ordersAnswer503WhileTheDatabaseIsDownAndSucceedOnceItIsBack() {
+        assertThat(app.putProduct("E2E-DBDOWN", 100, 10).status()).isEqualTo(201);
+        assertThat(app.order("E2E-DBDOWN", 1).status()).isEqualTo(201);
+
+        database.stopServer();
+        try {
+            AppProcess.Answer refused = app.order("E2E-DBDOWN", 1);
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body().get("error").asText()).isEqualTo("SERVICE_UNAVAILABLE");
+            assertThat(refused.body().get("message").asText()).isNotBlank();
+            assertThat(app.get("/observe/health/ready").status()).isEqualTo(503);
+            assertThat(app.get("/observe/health/live").status()).isEqualTo(200);
+        } finally {
+            database.startServer();
+        }
+
+        await("orders succeed again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> app.order("E2E-DBDOWN", 1).status() == 201);
+        await("ready again").atMost(Duration.ofSeconds(30)).until(() -> app.get("/observe/health/ready").status() == 200);
+        int sold = database.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE sku = 'E2E-DBDOWN'", Integer.class);
+        assertThat(database.stockOf("E2E-DBDOWN")).isEqualTo(100 - sold);
+    }
+}
