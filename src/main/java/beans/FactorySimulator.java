@@ -1,8 +1,11 @@
 package beans;
 
+import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.random.RandomGenerator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,6 +25,8 @@ public final class FactorySimulator {
     private final double failureRate;
     private final double duplicateRate;
     private final RandomGenerator random = RandomGenerator.getDefault();
+    /** Orders taken, by the request id in their CallbackUrl: what a test checks for double orders. */
+    private final Map<String, AtomicInteger> ordersTaken = new ConcurrentHashMap<>();
 
     public FactorySimulator(ObjectMapper mapper, double failureRate, double duplicateRate) {
         this.mapper = mapper;
@@ -40,6 +45,7 @@ public final class FactorySimulator {
     /** The factory's answer, with its own spelling of "requestor". */
     public Map<String, Object> accepted(@Body String order, @Variable("jobId") String jobId) throws JsonProcessingException {
         JsonNode request = mapper.readTree(order);
+        ordersTaken.computeIfAbsent(requestIdOf(request.path("CallbackUrl").asText()), id -> new AtomicInteger()).incrementAndGet();
         Map<String, Object> job = new LinkedHashMap<>();
         job.put("data", request);
         job.put("id", jobId);
@@ -49,6 +55,26 @@ public final class FactorySimulator {
 
     public String callbackUrl(@Body String order) throws JsonProcessingException {
         return mapper.readTree(order).path("CallbackUrl").asText();
+    }
+
+    public Map<String, Integer> ordersTaken() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        ordersTaken.forEach((requestId, count) -> counts.put(requestId, count.get()));
+        return counts;
+    }
+
+    private static String requestIdOf(String callbackUrl) {
+        try {
+            String query = URI.create(callbackUrl).getQuery();
+            for (String parameter : query == null ? new String[0] : query.split("&")) {
+                if (parameter.startsWith("request=")) {
+                    return parameter.substring("request=".length());
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            // Not a URL: counted under the raw value below.
+        }
+        return callbackUrl;
     }
 
     public int deliveries() {

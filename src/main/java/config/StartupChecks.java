@@ -73,6 +73,7 @@ public class StartupChecks implements CamelConfiguration {
             intRule("alert.retry-s", "ALERT_RETRY_S", 1, 43_200),
             new Rule("simulator.enabled", "FACTORY_SIMULATOR", "on or off", v -> v.equalsIgnoreCase("on") || v.equalsIgnoreCase("off")),
             intRule("simulator.delay-ms", "SIMULATOR_DELAY_MS", 0, 600_000),
+            intRule("simulator.latency-ms", "SIMULATOR_LATENCY_MS", 0, 600_000),
             rateRule("simulator.failure-rate", "SIMULATOR_FAILURE_RATE"),
             rateRule("simulator.duplicate-rate", "SIMULATOR_DUPLICATE_RATE"),
             intRule("simulator.delivery-threads", "SIMULATOR_DELIVERY_THREADS", 1, 64),

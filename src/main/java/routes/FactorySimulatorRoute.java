@@ -6,7 +6,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * A stand-in for the legacy Factory-States API (FACTORY_SIMULATOR=on, never in production):
  * POST /simulator/api/manufactures answers 201 with a job id, then after SIMULATOR_DELAY_MS
- * posts the same order to its CallbackUrl, once or twice; it fails at SIMULATOR_FAILURE_RATE.
+ * posts the same order to its CallbackUrl, once or twice; it takes SIMULATOR_LATENCY_MS to
+ * answer and fails at SIMULATOR_FAILURE_RATE.
  */
 public class FactorySimulatorRoute extends RouteBuilder {
 
@@ -15,10 +16,18 @@ public class FactorySimulatorRoute extends RouteBuilder {
         if (!"on".equalsIgnoreCase(getContext().resolvePropertyPlaceholders("{{simulator.enabled}}"))) {
             return;
         }
-        rest("/simulator/api/manufactures").post().to("direct:simulateFactory");
+        rest("/simulator/api/manufactures")
+                .post().to("direct:simulateFactory")
+                // Not part of the legacy API: how many orders the simulator took per request id.
+                .get().to("direct:simulatedOrders");
+
+        from("direct:simulatedOrders").routeId("factory-simulator-orders")
+                .setBody(method("factorySimulator", "ordersTaken"))
+                .bean("jsonResponses", "ok");
 
         from("direct:simulateFactory").routeId("factory-simulator")
                 .convertBodyTo(String.class)
+                .delay(simple("{{simulator.latency-ms}}")).asyncDelayed()
                 .choice()
                     .when(method("factorySimulator", "fails"))
                         .bean("jsonResponses", "error(*, 503, 'FACTORY_UNAVAILABLE', 'The simulated factory failed this order.')")

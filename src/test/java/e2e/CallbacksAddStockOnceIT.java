@@ -3,28 +3,21 @@ package e2e;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The factory calls back twice, or somebody forges a callback: stock is added once, or not at all. */
-class CallbacksAddStockOnceIT {
+class CallbacksAddStockOnceIT extends PipelineTest {
 
-    private final Database database = Database.newSchema();
-    private final MailServer mail = new MailServer().start();
-    private final AppProcess app = new AppProcess(database, Emulator.shared(), mail)
-            .with("SIMULATOR_DUPLICATE_RATE", "1").start();
-
-    @AfterEach
-    void stop() {
-        app.close();
-        mail.close();
+    CallbacksAddStockOnceIT() {
+        super(Map.of("SIMULATOR_DUPLICATE_RATE", "1"));
     }
 
     @Test

@@ -1,24 +1,18 @@
 package e2e;
 
 import java.time.Duration;
+import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The database goes away for a while: orders get a clear 503, health says not ready, and it all comes back. */
-class DatabaseOutageIT {
+class DatabaseOutageIT extends PipelineTest {
 
-    private final Database database = Database.newSchema();
-    private final MailServer mail = new MailServer().start();
-    private final AppProcess app = new AppProcess(database, Emulator.shared(), mail).start();
-
-    @AfterEach
-    void stop() {
-        app.close();
-        mail.close();
+    DatabaseOutageIT() {
+        super(Map.of());
     }
 
     @Test

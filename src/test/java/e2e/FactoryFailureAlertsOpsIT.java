@@ -5,24 +5,16 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The factory is down: ops get one email that says what to do, and a retry works once it is back. */
-class FactoryFailureAlertsOpsIT {
+class FactoryFailureAlertsOpsIT extends PipelineTest {
 
-    private final Database database = Database.newSchema();
-    private final MailServer mail = new MailServer().start();
-    private final AppProcess app = new AppProcess(database, Emulator.shared(), mail)
-            .with("SIMULATOR_FAILURE_RATE", "1").start();
-
-    @AfterEach
-    void stop() {
-        app.close();
-        mail.close();
+    FactoryFailureAlertsOpsIT() {
+        super(Map.of("SIMULATOR_FAILURE_RATE", "1"));
     }
 
     @Test

@@ -3,24 +3,18 @@ package e2e;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A donut sells out; the factory is asked, delivers, and customers can buy again. */
-class FullRestockCycleIT {
+class FullRestockCycleIT extends PipelineTest {
 
-    private final Database database = Database.newSchema();
-    private final MailServer mail = new MailServer().start();
-    private final AppProcess app = new AppProcess(database, Emulator.shared(), mail).start();
-
-    @AfterEach
-    void stop() {
-        app.close();
-        mail.close();
+    FullRestockCycleIT() {
+        super(Map.of());
     }
 
     @Test

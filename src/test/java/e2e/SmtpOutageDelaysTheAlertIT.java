@@ -1,25 +1,18 @@
 package e2e;
 
 import java.time.Duration;
+import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The mail server is down when a dead letter arrives: ops get the email once it is back. */
-class SmtpOutageDelaysTheAlertIT {
+class SmtpOutageDelaysTheAlertIT extends PipelineTest {
 
-    private final Database database = Database.newSchema();
-    private final MailServer mail = new MailServer().start();
-    private final AppProcess app = new AppProcess(database, Emulator.shared(), mail)
-            .with("SIMULATOR_FAILURE_RATE", "1").start();
-
-    @AfterEach
-    void stop() {
-        app.close();
-        mail.close();
+    SmtpOutageDelaysTheAlertIT() {
+        super(Map.of("SIMULATOR_FAILURE_RATE", "1"));
     }
 
     @Test
