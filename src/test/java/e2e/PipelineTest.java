@@ -6,7 +6,8 @@ import org.junit.jupiter.api.AfterEach;
 
 /**
  * The whole pipeline for one test: the jar on a fresh schema of the shared MariaDB, the shared
- * emulator, its own GreenMail, the factory simulator, and the settings the test names.
+ * emulator (or one of the test's own), its own GreenMail, the factory simulator, and the
+ * settings the test names.
  */
 abstract class PipelineTest {
 
@@ -15,7 +16,11 @@ abstract class PipelineTest {
     final AppProcess app;
 
     PipelineTest(Map<String, String> settings) {
-        AppProcess configured = new AppProcess(database, Emulator.shared(), mail);
+        this(Emulator.shared(), settings);
+    }
+
+    PipelineTest(Emulator emulator, Map<String, String> settings) {
+        AppProcess configured = new AppProcess(database, emulator, mail);
         settings.forEach(configured::with);
         app = configured.start();
     }

@@ -1,0 +1,117 @@
+package e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SNS and SQS hang for 20 s (the emulator frozen with SIGSTOP) while twenty donuts sell out:
+ * customers get their answers as fast as before, and every stock-out is published, ordered
+ * once and restocked after the broker resumes.
+ */
+class BrokerPauseIT extends PipelineTest {
+
+    private static final int PRODUCTS = 20;
+    private static final int RESTOCK = 4;
+    private static final Duration PAUSE = Duration.ofSeconds(20);
+
+    BrokerPauseIT() {
+        super(Emulator.dedicated(), Map.of("AWS_API_CALL_TIMEOUT_MS", "1500"));
+    }
+
+    @AfterEach
+    void stopBroker() {
+        broker().close();
+    }
+
+    @Test
+    void ordersKeepAnsweringWhileTheBrokerIsFrozenAndEveryStockOutIsRestockedAfter() throws Exception {
+        for (int i = 0; i < PRODUCTS; i++) {
+            assertThat(app.putProduct(sku(i), 2, RESTOCK).status()).isEqualTo(201);
+        }
+        List<Long> before = timedOrders("CP-502101", 5);
+
+        broker().freeze();
+        long frozenAt = System.nanoTime();
+        List<Long> during = new ArrayList<>();
+        ExecutorService customers = Executors.newFixedThreadPool(8);
+        List<Future<Long>> orders = new ArrayList<>();
+        for (int i = 0; i < PRODUCTS; i++) {
+            String sku = sku(i);
+            for (int n = 0; n < 3; n++) {
+                orders.add(customers.submit(() -> timedOrder(sku)));
+            }
+        }
+        for (Future<Long> order : orders) {
+            during.add(order.get());
+        }
+        customers.shutdown();
+        assertThat(database.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE sku LIKE 'E2E-PAUSE-%'", Integer.class))
+                .isEqualTo(PRODUCTS * 2);
+        // The rest of the pause: every stock-out stays REQUESTED (stored, not lost) while SNS hangs.
+        Duration left = PAUSE.minusNanos(System.nanoTime() - frozenAt);
+        if (left.toMillis() > 0) {
+            await("the rest of the pause").during(left).atMost(left.plusSeconds(5)).until(this::allWaitingForSns);
+        }
+        assertThat(allWaitingForSns()).isTrue();
+
+        broker().thaw();
+
+        await("every stock-out restocked").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> database.jdbc().queryForObject(
+                        "SELECT COUNT(*) FROM restock_requests WHERE sku LIKE 'E2E-PAUSE-%' AND status = 'FULFILLED'", Integer.class) == PRODUCTS);
+        for (int i = 0; i < PRODUCTS; i++) {
+            assertThat(database.stockOf(sku(i))).as(sku(i)).isEqualTo(RESTOCK);
+        }
+        app.get("/simulator/api/manufactures").body().fields().forEachRemaining(order ->
+                assertThat(order.getValue().asInt()).as("factory orders for request " + order.getKey()).isEqualTo(1));
+        assertThat(mail.received()).isEmpty();
+        long slowest = during.stream().mapToLong(Long::longValue).max().orElseThrow();
+        System.out.printf("broker pause: order latency before p50 %d ms max %d ms; during %d orders, p50 %d ms max %d ms%n",
+                median(before), before.stream().mapToLong(Long::longValue).max().orElseThrow(), during.size(), median(during), slowest);
+        // A sale that waited on the hung broker would take at least AWS_API_CALL_TIMEOUT_MS (1500).
+        assertThat(slowest).as("slowest order while the broker hung, ms").isLessThan(1500);
+    }
+
+    private boolean allWaitingForSns() {
+        return database.jdbc().queryForObject(
+                "SELECT COUNT(*) FROM restock_requests WHERE sku LIKE 'E2E-PAUSE-%' AND status = 'REQUESTED'", Integer.class) == PRODUCTS;
+    }
+
+    private Emulator broker() {
+        return app.emulator();
+    }
+
+    private List<Long> timedOrders(String sku, int count) {
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            millis.add(timedOrder(sku));
+        }
+        return millis;
+    }
+
+    private long timedOrder(String sku) {
+        long start = System.nanoTime();
+        int status = app.order(sku, 1).status();
+        assertThat(status).isIn(201, 409);
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static long median(List<Long> millis) {
+        return millis.stream().sorted().toList().get(millis.size() / 2);
+    }
+
+    private static String sku(int i) {
+        return "E2E-PAUSE-" + i;
+    }
+}
