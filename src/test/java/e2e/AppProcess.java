@@ -35,7 +35,6 @@ final class AppProcess implements AutoCloseable {
     private final int port = Ports.free();
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> environment = new HashMap<>();
-    private final Emulator emulator;
     private Process process;
 
     AppProcess(Database database, Emulator emulator, MailServer mail) {
@@ -45,7 +44,6 @@ final class AppProcess implements AutoCloseable {
     }
 
     AppProcess(Database database, Emulator emulator) {
-        this.emulator = emulator;
         environment.put("PORT", String.valueOf(port));
         environment.put("DB_URL", database.url());
         environment.put("DB_USER", "root");
@@ -77,10 +75,6 @@ final class AppProcess implements AutoCloseable {
     AppProcess with(String variable, String value) {
         environment.put(variable, value);
         return this;
-    }
-
-    Emulator emulator() {
-        return emulator;
     }
 
     String callbackSecret() {

@@ -8,7 +8,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,11 +26,6 @@ class BrokerPauseIT extends PipelineTest {
 
     BrokerPauseIT() {
         super(Emulator.dedicated(), Map.of("AWS_API_CALL_TIMEOUT_MS", "1500"));
-    }
-
-    @AfterEach
-    void stopBroker() {
-        broker().close();
     }
 
     @Test
@@ -86,10 +80,6 @@ class BrokerPauseIT extends PipelineTest {
     private boolean allWaitingForSns() {
         return database.jdbc().queryForObject(
                 "SELECT COUNT(*) FROM restock_requests WHERE sku LIKE 'E2E-PAUSE-%' AND status = 'REQUESTED'", Integer.class) == PRODUCTS;
-    }
-
-    private Emulator broker() {
-        return app.emulator();
     }
 
     private List<Long> timedOrders(String sku, int count) {

@@ -10,22 +10,16 @@ import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A flash crowd: 200 customers press buy at once for the last 50 donuts. */
-class ParallelOrdersNeverOversellIT {
+class ParallelOrdersNeverOversellIT extends PipelineTest {
 
-    private final Database database = Database.newSchema();
-    private final AppProcess app = new AppProcess(database, Emulator.shared())
-            // No restock may arrive mid-crowd: exactly the 50 in stock are for sale.
-            .with("FACTORY_ROUTE_ENABLED", "false").start();
-
-    @AfterEach
-    void stop() {
-        app.close();
+    ParallelOrdersNeverOversellIT() {
+        // No restock may arrive mid-crowd: exactly the 50 in stock are for sale.
+        super(Map.of("FACTORY_ROUTE_ENABLED", "false"));
     }
 
     @Test

@@ -14,20 +14,36 @@ abstract class PipelineTest {
     final Database database = Database.newSchema();
     final MailServer mail = new MailServer().start();
     final AppProcess app;
+    private final Emulator broker;
+    private final boolean ownsBroker;
 
     PipelineTest(Map<String, String> settings) {
-        this(Emulator.shared(), settings);
+        this(Emulator.shared(), false, settings);
     }
 
-    PipelineTest(Emulator emulator, Map<String, String> settings) {
-        AppProcess configured = new AppProcess(database, emulator, mail);
+    /** With an emulator of the test's own, which it may freeze and which is stopped after it. */
+    PipelineTest(Emulator broker, Map<String, String> settings) {
+        this(broker, true, settings);
+    }
+
+    private PipelineTest(Emulator broker, boolean ownsBroker, Map<String, String> settings) {
+        this.broker = broker;
+        this.ownsBroker = ownsBroker;
+        AppProcess configured = new AppProcess(database, broker, mail);
         settings.forEach(configured::with);
         app = configured.start();
+    }
+
+    Emulator broker() {
+        return broker;
     }
 
     @AfterEach
     void stopAppAndMail() {
         app.close();
         mail.close();
+        if (ownsBroker) {
+            broker.close();
+        }
     }
 }

@@ -2,24 +2,19 @@ package e2e;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** A product sells out and fifty more customers are turned away: the factory is asked once. */
-class SellOutPublishesOneRestockRequestIT {
+class SellOutPublishesOneRestockRequestIT extends PipelineTest {
 
-    private final Database database = Database.newSchema();
-    private final AppProcess app = new AppProcess(database, Emulator.shared())
-            // The factory route would take the message; this test reads stock-queue itself.
-            .with("FACTORY_ROUTE_ENABLED", "false").start();
-
-    @AfterEach
-    void stop() {
-        app.close();
+    SellOutPublishesOneRestockRequestIT() {
+        // The factory route would take the message; this test reads stock-queue itself.
+        super(Map.of("FACTORY_ROUTE_ENABLED", "false"));
     }
 
     @Test
