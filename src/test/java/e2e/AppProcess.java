@@ -77,6 +77,15 @@ final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /** Everything the app wrote to its console, across restarts. */
+    String log() {
+        try {
+            return Files.readString(Logs.file("app-" + suffix));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     String callbackSecret() {
         return environment.get("CALLBACK_SECRET");
     }

@@ -4,10 +4,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The whole pipeline for one test: the jar on a fresh schema of the shared MariaDB, the shared
  * emulator (or one of the test's own), its own GreenMail, the factory simulator, and the
- * settings the test names.
+ * settings the test names. Afterwards the app's log must not hold a secret.
  */
 abstract class PipelineTest {
 
@@ -45,5 +47,7 @@ abstract class PipelineTest {
         if (ownsBroker) {
             broker.close();
         }
+        assertThat(app.log()).as("the app's log").isNotBlank()
+                .doesNotContain(AppProcess.ADMIN_TOKEN).doesNotContain(app.callbackSecret());
     }
 }
