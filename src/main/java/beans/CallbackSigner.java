@@ -24,8 +24,9 @@ public final class CallbackSigner {
     private final String publicBaseUrl;
     private final byte[] secret;
 
+    /** @param publicBaseUrl where the factory reaches us, without a trailing slash */
     public CallbackSigner(String publicBaseUrl, String secret) {
-        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+        this.publicBaseUrl = publicBaseUrl;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
     }
 

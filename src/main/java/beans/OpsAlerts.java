@@ -9,8 +9,9 @@ public final class OpsAlerts {
 
     private final String publicBaseUrl;
 
+    /** @param publicBaseUrl where ops reach the API, without a trailing slash */
     public OpsAlerts(String publicBaseUrl) {
-        this.publicBaseUrl = publicBaseUrl.endsWith("/") ? publicBaseUrl.substring(0, publicBaseUrl.length() - 1) : publicBaseUrl;
+        this.publicBaseUrl = publicBaseUrl;
     }
 
     public String subject(@Variable("request") Map<String, Object> request) {

@@ -22,7 +22,7 @@ public class FactoryConfiguration implements CamelConfiguration {
         Properties properties = new Properties(context);
         Registry registry = context.getRegistry();
         ObjectMapper mapper = registry.lookupByNameAndType("objectMapper", ObjectMapper.class);
-        String publicBaseUrl = properties.get("app.public-base-url");
+        String publicBaseUrl = properties.get("app.public-base-url").replaceAll("/+$", "");
 
         CallbackSigner signer = new CallbackSigner(publicBaseUrl, properties.get("security.callback-secret"));
         registry.bind("callbackSigner", signer);
