@@ -1,5 +1,6 @@
 package routes;
 
+import beans.InterruptedFactoryOrder;
 import beans.InvalidRestockMessage;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -27,7 +28,7 @@ public class FactoryRoute extends RouteBuilder {
                 .asyncDelayedRedelivery()
                 .retryAttemptedLogLevel(LoggingLevel.WARN));
 
-        onException(InvalidRestockMessage.class).maximumRedeliveries(0);
+        onException(InvalidRestockMessage.class, InterruptedFactoryOrder.class).maximumRedeliveries(0);
 
         from("{{stock-queue.uri}}").routeId("factory").autoStartup("{{factory.enabled}}")
                 .setVariable("requestId", method("restockNotifications", "requestId"))
@@ -37,14 +38,20 @@ public class FactoryRoute extends RouteBuilder {
                 .end()
                 .setVariable("request", header("storedRequest"))
                 .to("sql:classpath:sql/restock/claim.sql")
-                .choice()
-                    .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
-                        .log("Restock request ${variable.requestId} is already ordered or being ordered; duplicate delivery dropped")
-                    .otherwise()
-                        .to("direct:orderFromFactory")
-                        .setVariable("factoryJobId", method("factoryOrders", "jobId"))
-                        .to("sql:classpath:sql/restock/mark-ordered.sql")
-                        .log("Restock request ${variable.requestId} ordered from the factory as job ${variable.factoryJobId}");
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                    .to("sql:classpath:sql/restock/claim-interrupted.sql")
+                    .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                        .throwException(new InterruptedFactoryOrder("An earlier attempt to order this request called the factory"
+                                + " but its answer was never recorded (the app stopped); the factory may have taken the order,"
+                                + " so it is not ordered again. Retry it if no delivery arrives."))
+                    .end()
+                    .log("Restock request ${variable.requestId} is already ordered or being ordered; duplicate delivery dropped")
+                    .stop()
+                .end()
+                .to("direct:orderFromFactory")
+                .setVariable("factoryJobId", method("factoryOrders", "jobId"))
+                .to("sql:classpath:sql/restock/mark-ordered.sql")
+                .log("Restock request ${variable.requestId} ordered from the factory as job ${variable.factoryJobId}");
 
         // Each redelivery re-enters here, so every call to the factory is counted.
         from("direct:orderFromFactory").routeId("order-from-factory")

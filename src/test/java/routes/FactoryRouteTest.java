@@ -107,6 +107,39 @@ class FactoryRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void aRequestWhoseOrderWasInterruptedAfterCallingTheFactoryIsDeadLetteredNotOrderedAgain() throws Exception {
+        MockEndpoint factory = answeringFactory();
+        MockEndpoint dlq = getMockEndpoint("mock:stock-dlq");
+        String requestId = stockOutRequest("FR-CRASH");
+        // What a crash leaves behind: a lease that ran out after one call went to the factory.
+        db().update("UPDATE restock_requests SET status = 'PUBLISHED', attempts = 1, calls_under_lease = 1,"
+                + " lease_until = TIMESTAMPADD(SECOND, -1, CURRENT_TIMESTAMP(3)) WHERE id = ?", requestId);
+
+        deliver(snsEnvelope(requestId));
+        deliver(snsEnvelope(requestId));
+
+        assertThat(factory.getReceivedCounter()).as("orders sent to the factory").isZero();
+        assertThat(dlq.getReceivedExchanges()).hasSize(1);
+        assertThat(dlq.getReceivedExchanges().get(0).getMessage().getHeader("RequestId")).isEqualTo(requestId);
+        assertThat(dlq.getReceivedExchanges().get(0).getMessage().getHeader("LastError", String.class))
+                .contains("may have taken the order");
+    }
+
+    @Test
+    void aRequestWhoseLeaseRanOutBeforeAnyFactoryCallIsOrdered() throws Exception {
+        MockEndpoint factory = answeringFactory();
+        String requestId = stockOutRequest("FR-EARLY-CRASH");
+        db().update("UPDATE restock_requests SET status = 'PUBLISHED',"
+                + " lease_until = TIMESTAMPADD(SECOND, -1, CURRENT_TIMESTAMP(3)) WHERE id = ?", requestId);
+
+        deliver(snsEnvelope(requestId));
+
+        assertThat(factory.getReceivedCounter()).isEqualTo(1);
+        assertThat(statusOf(requestId)).isEqualTo("ORDERED");
+        assertThat(getMockEndpoint("mock:stock-dlq").getReceivedCounter()).isZero();
+    }
+
+    @Test
     void aMessageNamingNoKnownRequestGoesStraightToTheDlq() throws Exception {
         MockEndpoint factory = answeringFactory();
         MockEndpoint dlq = getMockEndpoint("mock:stock-dlq");

@@ -86,8 +86,11 @@ class RestockRouteTest extends RouteTestSupport {
 
         assertThat(order("{\"sku\":\"RS-5\",\"quantity\":1}", null).status()).isEqualTo(409);
 
+        // The outbox may already have published the new one.
         assertThat(db().queryForList("SELECT status FROM restock_requests WHERE sku = 'RS-5' ORDER BY created_at", String.class))
-                .containsExactly("FULFILLED", "REQUESTED");
+                .hasSize(2).first().isEqualTo("FULFILLED");
+        assertThat(db().queryForObject("SELECT status FROM restock_requests WHERE sku = 'RS-5' AND status <> 'FULFILLED'", String.class))
+                .isIn("REQUESTED", "PUBLISHED");
     }
 
     private Answer callback(String requestId, String signature) {

@@ -1,3 +1,4 @@
+-- Counted before the call goes out, so a crash during the call is known afterwards.
 UPDATE restock_requests
-   SET attempts = attempts + 1, updated_at = CURRENT_TIMESTAMP(3)
+   SET attempts = attempts + 1, calls_under_lease = calls_under_lease + 1, updated_at = CURRENT_TIMESTAMP(3)
  WHERE id = :#${variable.requestId}
