@@ -2,6 +2,7 @@ package beans;
 
 import java.util.Map;
 
+import org.apache.camel.Header;
 import org.apache.camel.Variable;
 
 /** The email ops receive for a dead-lettered restock request: what, how often, why, what next. */
@@ -12,6 +13,14 @@ public final class OpsAlerts {
     /** @param publicBaseUrl where ops reach the API, without a trailing slash */
     public OpsAlerts(String publicBaseUrl) {
         this.publicBaseUrl = publicBaseUrl;
+    }
+
+    /** What makes two dead letters the same failure: the request and how many factory calls it had. */
+    public String failureKey(@Variable("request") Map<String, Object> request, @Header("CamelAwsSqsMessageId") String sqsMessageId) {
+        if (request == null) {
+            return "message " + sqsMessageId;
+        }
+        return "request " + request.get("id") + " after " + request.get("attempts") + " attempts";
     }
 
     public String subject(@Variable("request") Map<String, Object> request) {

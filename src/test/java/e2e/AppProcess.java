@@ -135,6 +135,24 @@ final class AppProcess implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"%s\",\"quantity\":%d}".formatted(sku, quantity))));
     }
 
+    /** An order a customer may send again with the same key when no answer came back. */
+    Answer order(String sku, int quantity, String idempotencyKey) {
+        return send(request("/api/orders").header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"%s\",\"quantity\":%d}".formatted(sku, quantity))));
+    }
+
+    /** Kills the app with SIGKILL: no shutdown hook, no graceful stop, whatever was in flight is cut off. */
+    void crash() {
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The app survived SIGKILL");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     Answer post(String path, String json, String adminToken) {
         HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));

@@ -65,6 +65,22 @@ class AlertRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void aSecondDeadLetterForTheSameFailureIsNotMailedButAFailureAfterARetryIs() throws Exception {
+        MockEndpoint mail = getMockEndpoint("mock:ops-mail");
+        String requestId = stockOutRequest("AL-5");
+        db().update("UPDATE restock_requests SET attempts = 3 WHERE id = ?", requestId);
+
+        deadLetter(requestId, "No delivery callback", UUID.randomUUID().toString());
+        deadLetter(requestId, "No delivery callback", UUID.randomUUID().toString());
+        assertThat(mail.getReceivedCounter()).as("emails for one failure").isEqualTo(1);
+
+        db().update("UPDATE restock_requests SET status = 'PUBLISHED', attempts = 4 WHERE id = ?", requestId);
+        deadLetter(requestId, "factory answered 503", UUID.randomUUID().toString());
+        assertThat(mail.getReceivedCounter()).as("emails after the request failed again").isEqualTo(2);
+        assertThat(statusOf(requestId)).isEqualTo("FAILED");
+    }
+
+    @Test
     void aDeadLetterForARequestThatWasOrderedAfterAllLeavesItAlone() throws Exception {
         String requestId = stockOutRequest("AL-4");
         db().update("UPDATE restock_requests SET status = 'ORDERED' WHERE id = ?", requestId);
