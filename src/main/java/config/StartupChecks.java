@@ -77,6 +77,8 @@ public class StartupChecks implements CamelConfiguration {
             rateRule("simulator.failure-rate", "SIMULATOR_FAILURE_RATE"),
             rateRule("simulator.duplicate-rate", "SIMULATOR_DUPLICATE_RATE"),
             intRule("simulator.delivery-threads", "SIMULATOR_DELIVERY_THREADS", 1, 64),
+            intRule("simulator.callback-retries", "SIMULATOR_CALLBACK_RETRIES", 0, 1000),
+            intRule("simulator.callback-retry-delay-ms", "SIMULATOR_CALLBACK_RETRY_DELAY_MS", 0, 600_000),
             new Rule("security.admin-token", "ADMIN_TOKEN", "at least 16 characters", v -> v.length() >= 16),
             new Rule("security.callback-secret", "CALLBACK_SECRET", "at least 16 characters", v -> v.length() >= 16));
 

@@ -7,7 +7,8 @@ import org.apache.camel.builder.RouteBuilder;
  * A stand-in for the legacy Factory-States API (FACTORY_SIMULATOR=on, never in production):
  * POST /simulator/api/manufactures answers 201 with a job id, then after SIMULATOR_DELAY_MS
  * posts the same order to its CallbackUrl, once or twice; it takes SIMULATOR_LATENCY_MS to
- * answer and fails at SIMULATOR_FAILURE_RATE.
+ * answer and fails at SIMULATOR_FAILURE_RATE; a callback nobody answers is tried again
+ * SIMULATOR_CALLBACK_RETRIES times.
  */
 public class FactorySimulatorRoute extends RouteBuilder {
 
@@ -38,8 +39,8 @@ public class FactorySimulatorRoute extends RouteBuilder {
                         .bean("jsonResponses", "created");
 
         from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId("factory-simulator-delivery")
-                // Like a real sender, it tries a callback again for a while when nobody answers.
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(5).redeliveryDelay(1000))
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(setting("simulator.callback-retries"))
+                        .redeliveryDelay(setting("simulator.callback-retry-delay-ms")))
                 .delay(simple("{{simulator.delay-ms}}"))
                 .removeHeaders("*")
                 .setVariable("callbackUrl", method("factorySimulator", "callbackUrl"))
@@ -49,5 +50,9 @@ public class FactorySimulatorRoute extends RouteBuilder {
                     .to("http:factory-simulator-callback?httpMethod=POST")
                     .log("Simulated factory job ${variable.jobId} delivered: callback answered ${header.CamelHttpResponseCode}")
                 .end();
+    }
+
+    private int setting(String property) {
+        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + property + "}}"));
     }
 }

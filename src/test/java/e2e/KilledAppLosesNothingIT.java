@@ -37,7 +37,8 @@ class KilledAppLosesNothingIT extends PipelineTest {
     private static final int CUSTOMERS = 6;
     private static final AppProcess FACTORY = new AppProcess(Database.newSchema(), Emulator.shared())
             .with("FACTORY_ROUTE_ENABLED", "false")
-            .with("SIMULATOR_DELAY_MS", "500");
+            .with("SIMULATOR_DELAY_MS", "500")
+            .with("SIMULATOR_CALLBACK_RETRIES", "60");
 
     private final Books books = new Books();
     private final AtomicBoolean open = new AtomicBoolean(true);
@@ -90,7 +91,7 @@ class KilledAppLosesNothingIT extends PipelineTest {
         }
         customers.shutdown();
 
-        Books.Totals totals = books.assertBalanced(database, mail, FACTORY.get("/simulator/api/manufactures").body(), Duration.ofMinutes(3));
+        Books.Totals totals = books.assertBalanced(database, mail, () -> FACTORY.get("/simulator/api/manufactures").body(), Duration.ofMinutes(3));
         System.out.printf("crash: %d SIGKILLs (restart to ready %s ms), %d orders answered (%d out of stock, %d sent again after a"
                         + " cut-off answer), %s%n",
                 KILLS, restartMillis, answered.get(), outOfStock.get(), retriedAfterCutOff.get(), totals);
