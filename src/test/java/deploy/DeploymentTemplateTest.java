@@ -1,0 +1,387 @@
+package deploy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * deploy/ must create on AWS what the app expects with AWS_PROVISION=false: the names, queue
+ * settings and redrive policy of application.properties, the subscription and queue policy of
+ * StackProvisioner, and an IAM policy granting exactly the calls the app makes.
+ */
+class DeploymentTemplateTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("basedir", ""));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOPIC = "arn:aws:sns:REGION:ACCOUNT_ID:";
+    private static final String QUEUE = "arn:aws:sqs:REGION:ACCOUNT_ID:";
+
+    private static Template template;
+    private static Properties app;
+
+    @BeforeAll
+    static void load() throws IOException {
+        template = new Template(new ObjectMapper(new YAMLFactory()).readTree(read("deploy/cloudformation.yaml")));
+        app = new Properties();
+        try (Reader in = Files.newBufferedReader(ROOT.resolve("src/main/resources/application.properties"))) {
+            app.load(in);
+        }
+    }
+
+    @Test
+    void usesOnlyLongFormIntrinsicsSoAnyYamlParserReadsIt() throws IOException {
+        // A YAML parser that does not know CloudFormation's tags would silently drop them.
+        assertThat(read("deploy/cloudformation.yaml")).doesNotContainPattern("(?m)(:|-)\\s+!\\w+");
+    }
+
+    @Test
+    void parameterDefaultsAreTheAppsDefaults() {
+        assertThat(template.parameterDefault("TopicName")).isEqualTo(appDefault("aws.stock-topic"));
+        assertThat(template.parameterDefault("QueueName")).isEqualTo(appDefault("aws.stock-queue"));
+        assertThat(template.parameterDefault("DeadLetterQueueName")).isEqualTo(appDefault("aws.stock-dlq"));
+        assertThat(template.parameterDefault("QueueRetentionSeconds")).isEqualTo(appDefault("aws.queue-retention-s"));
+        assertThat(template.parameterDefault("DeadLetterQueueRetentionSeconds")).isEqualTo(appDefault("aws.dlq-retention-s"));
+        assertThat(template.parameterDefault("VisibilityTimeoutSeconds")).isEqualTo(appDefault("aws.visibility-timeout-s"));
+        assertThat(template.parameterDefault("MaxReceiveCount")).isEqualTo(appDefault("aws.max-receive-count"));
+    }
+
+    @Test
+    void createsTheTopicAndQueuesTheAppLooksFor() {
+        assertThat(template.resourcesOfType("AWS::SNS::Topic"))
+                .extracting(topic -> template.resolve(topic.at("/Properties/TopicName")).asText())
+                .containsExactly(appDefault("aws.stock-topic"));
+        assertThat(template.resourcesOfType("AWS::SQS::Queue"))
+                .extracting(queue -> template.resolve(queue.at("/Properties/QueueName")).asText())
+                .containsExactlyInAnyOrder(appDefault("aws.stock-queue"), appDefault("aws.stock-dlq"));
+    }
+
+    @Test
+    void queueRedrivesToTheDeadLetterQueueAfterTheAppsReceiveCount() {
+        JsonNode redrive = template.resolve(queue(appDefault("aws.stock-queue")).at("/Properties/RedrivePolicy"));
+
+        assertThat(redrive.path("deadLetterTargetArn").asText()).isEqualTo(QUEUE + appDefault("aws.stock-dlq"));
+        assertThat(redrive.path("maxReceiveCount").asText()).isEqualTo(appDefault("aws.max-receive-count"));
+    }
+
+    @Test
+    void queueSettingsAreTheAppsAndDeadLettersOutliveTheQueue() {
+        JsonNode queue = template.resolve(queue(appDefault("aws.stock-queue")).path("Properties"));
+        JsonNode dlq = template.resolve(queue(appDefault("aws.stock-dlq")).path("Properties"));
+
+        assertThat(queue.path("VisibilityTimeout").asText()).isEqualTo(appDefault("aws.visibility-timeout-s"));
+        assertThat(queue.path("MessageRetentionPeriod").asText()).isEqualTo(appDefault("aws.queue-retention-s"));
+        assertThat(dlq.path("MessageRetentionPeriod").asText()).isEqualTo(appDefault("aws.dlq-retention-s"));
+        // DESIGN "Pitfalls": a dead letter keeps its original enqueue time.
+        assertThat(dlq.path("MessageRetentionPeriod").asLong()).isGreaterThan(queue.path("MessageRetentionPeriod").asLong());
+        assertThat(dlq.has("RedrivePolicy")).as("the DLQ redrives nowhere").isFalse();
+    }
+
+    @Test
+    void topicDeliversToTheQueueInItsEnvelopeAsTheAppsProvisioningDoes() {
+        List<JsonNode> subscriptions = template.resourcesOfType("AWS::SNS::Subscription");
+        assertThat(subscriptions).hasSize(1);
+        JsonNode subscription = template.resolve(subscriptions.get(0).path("Properties"));
+
+        assertThat(subscription.path("TopicArn").asText()).isEqualTo(TOPIC + appDefault("aws.stock-topic"));
+        assertThat(subscription.path("Protocol").asText()).isEqualTo("sqs");
+        assertThat(subscription.path("Endpoint").asText()).isEqualTo(QUEUE + appDefault("aws.stock-queue"));
+        // StackProvisioner subscribes without RawMessageDelivery, so AWS must deliver the same envelope.
+        assertThat(subscription.path("RawMessageDelivery").asBoolean(false)).isFalse();
+    }
+
+    @Test
+    void onlyTheTopicMaySendToTheQueue() {
+        List<JsonNode> policies = template.resourcesOfType("AWS::SQS::QueuePolicy");
+        assertThat(policies).hasSize(1);
+        JsonNode policy = template.resolve(policies.get(0).path("Properties"));
+        assertThat(policy.path("Queues")).containsExactly(TextNode.valueOf(queueUrl(appDefault("aws.stock-queue"))));
+
+        JsonNode statements = policy.at("/PolicyDocument/Statement");
+        assertThat(statements).hasSize(1);
+        ObjectNode statement = ((ObjectNode) statements.get(0)).deepCopy();
+        statement.remove("Sid");
+        assertThat(statement).isEqualTo(json("""
+                {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"}, "Action": "sqs:SendMessage",
+                 "Resource": "%s", "Condition": {"ArnEquals": {"aws:SourceArn": "%s"}}}"""
+                .formatted(QUEUE + appDefault("aws.stock-queue"), TOPIC + appDefault("aws.stock-topic"))));
+    }
+
+    @Test
+    void appPolicyGrantsExactlyTheCallsTheAppMakes() {
+        String topic = TOPIC + appDefault("aws.stock-topic");
+        String queue = QUEUE + appDefault("aws.stock-queue");
+        String dlq = QUEUE + appDefault("aws.stock-dlq");
+        // Each action and why: deploy/README.md, "What the app calls".
+        Map<String, Set<String>> expected = new TreeMap<>(Map.of(
+                "sns:ListTopics", Set.of("*"),
+                "sns:Publish", Set.of(topic),
+                "sqs:ListQueues", Set.of("*"),
+                "sqs:ReceiveMessage", Set.of(queue, dlq),
+                "sqs:DeleteMessage", Set.of(queue, dlq),
+                "sqs:ChangeMessageVisibility", Set.of(queue),
+                "sqs:SendMessage", Set.of(dlq)));
+
+        Map<String, Set<String>> granted = grants(appPolicy());
+
+        assertThat(granted).isEqualTo(expected);
+        assertThat(granted.keySet()).noneMatch(action -> action.contains("*"));
+        granted.forEach((action, resources) -> {
+            if (resources.contains("*")) {
+                // Neither list action supports resource-level permissions.
+                assertThat(action).as("an action granted on every resource").isIn("sns:ListTopics", "sqs:ListQueues");
+            }
+        });
+    }
+
+    @Test
+    void iamPolicyFileIsTheTemplatesPolicy() throws IOException {
+        assertThat(JSON.readTree(read("deploy/iam-policy.json"))).isEqualTo(appPolicy());
+    }
+
+    @Test
+    void readmeExplainsEveryGrantedAction() throws IOException {
+        Set<String> explained = new TreeSet<>();
+        Matcher row = Pattern.compile("(?m)^\\| `((?:sns|sqs):\\w+)`").matcher(read("deploy/README.md"));
+        while (row.find()) {
+            explained.add(row.group(1));
+        }
+        assertThat(explained).isEqualTo(grants(appPolicy()).keySet());
+    }
+
+    @Test
+    void outputsNameWhatTheAppAndItsRoleNeed() {
+        JsonNode outputs = template.root.path("Outputs");
+        assertThat(template.resolve(outputs.at("/TopicArn/Value")).asText()).isEqualTo(TOPIC + appDefault("aws.stock-topic"));
+        assertThat(template.resolve(outputs.at("/QueueUrl/Value")).asText()).isEqualTo(queueUrl(appDefault("aws.stock-queue")));
+        assertThat(template.resolve(outputs.at("/DeadLetterQueueUrl/Value")).asText()).isEqualTo(queueUrl(appDefault("aws.stock-dlq")));
+        assertThat(outputs.at("/AppPolicyArn/Value")).isEqualTo(json("{\"Ref\": \"" + template.logicalIdOfType("AWS::IAM::ManagedPolicy") + "\"}"));
+    }
+
+    @Test
+    void dockerfileRunsTheJarThePomBuildsOnTheAppsPortAsAnUnprivilegedUser() throws Exception {
+        String finalName = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(ROOT.resolve("pom.xml").toFile())
+                .getElementsByTagName("finalName").item(0).getTextContent().trim();
+        List<String> lines = dockerfileInstructions();
+
+        String copied = lines.stream().filter(line -> line.startsWith("COPY "))
+                .map(line -> line.split("\\s+"))
+                .filter(words -> words[words.length - 2].endsWith("target/" + finalName + ".jar"))
+                .map(words -> words[words.length - 1])
+                .findFirst().orElseGet(() -> fail("no COPY of target/" + finalName + ".jar in deploy/Dockerfile"));
+        assertThat(lines).filteredOn(line -> line.startsWith("ENTRYPOINT ")).singleElement().asString()
+                .contains("\"-jar\", \"" + copied + "\"");
+        assertThat(lines).contains("EXPOSE " + appDefault("app.port"));
+        assertThat(lines).filteredOn(line -> line.startsWith("USER ")).last().asString()
+                .doesNotContain("root").doesNotMatch("USER 0(:.*)?");
+        assertThat(lines).filteredOn(line -> line.startsWith("HEALTHCHECK ")).singleElement().asString()
+                .contains("/observe/health/live");
+    }
+
+    private static JsonNode queue(String name) {
+        return template.resourcesOfType("AWS::SQS::Queue").stream()
+                .filter(queue -> template.resolve(queue.at("/Properties/QueueName")).asText().equals(name))
+                .findFirst().orElseGet(() -> fail("no queue named " + name + " in the template"));
+    }
+
+    private static JsonNode appPolicy() {
+        List<JsonNode> policies = template.resourcesOfType("AWS::IAM::ManagedPolicy");
+        assertThat(policies).hasSize(1);
+        return template.resolve(policies.get(0).at("/Properties/PolicyDocument"));
+    }
+
+    /** Action to resources, over Allow statements that have no conditions or exclusions. */
+    private static Map<String, Set<String>> grants(JsonNode policy) {
+        Map<String, Set<String>> grants = new TreeMap<>();
+        for (JsonNode statement : policy.path("Statement")) {
+            Set<String> keys = new TreeSet<>();
+            statement.fieldNames().forEachRemaining(keys::add);
+            assertThat(keys).as("statement %s", statement).isSubsetOf("Sid", "Effect", "Action", "Resource");
+            assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
+            for (String action : texts(statement.path("Action"))) {
+                grants.computeIfAbsent(action, a -> new TreeSet<>()).addAll(texts(statement.path("Resource")));
+            }
+        }
+        return grants;
+    }
+
+    private static List<String> texts(JsonNode stringOrList) {
+        List<String> texts = new ArrayList<>();
+        if (stringOrList.isArray()) {
+            stringOrList.forEach(node -> texts.add(node.asText()));
+        } else {
+            texts.add(stringOrList.asText());
+        }
+        return texts;
+    }
+
+    /** The Dockerfile's instructions, continuation lines joined and comments dropped. */
+    private static List<String> dockerfileInstructions() throws IOException {
+        String joined = read("deploy/Dockerfile").replaceAll("(?m)^\\s*#.*\\n", "").replaceAll("\\\\\\n\\s*", " ");
+        return joined.lines().map(String::trim).filter(line -> !line.isEmpty()).toList();
+    }
+
+    /** The default of a {{env:VAR:default}} setting, read as data rather than through Camel. */
+    private static String appDefault(String property) {
+        String value = app.getProperty(property);
+        assertThat(value).as("application.properties has %s", property).isNotNull();
+        Matcher placeholder = Pattern.compile("\\{\\{env:[A-Z0-9_]+:(.*)}}").matcher(value.trim());
+        assertThat(placeholder.matches()).as("%s is {{env:VAR:default}}", property).isTrue();
+        return placeholder.group(1);
+    }
+
+    private static String queueUrl(String name) {
+        return "https://sqs.REGION.amazonaws.com/ACCOUNT_ID/" + name;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(text, e);
+        }
+    }
+
+    private static String read(String path) throws IOException {
+        return Files.readString(ROOT.resolve(path));
+    }
+
+    /**
+     * Evaluates the intrinsics this template uses, with the parameters at their defaults and the
+     * account and region as the placeholders deploy/iam-policy.json carries. Anything else fails,
+     * so the test never passes on a value it did not understand.
+     */
+    private static final class Template {
+
+        private static final Pattern SUB = Pattern.compile("\\$\\{([^}]+)}");
+        private static final Map<String, String> PSEUDO = Map.of(
+                "AWS::Region", "REGION", "AWS::AccountId", "ACCOUNT_ID", "AWS::Partition", "aws");
+
+        final JsonNode root;
+
+        Template(JsonNode root) {
+            this.root = root;
+        }
+
+        String parameterDefault(String name) {
+            JsonNode parameter = root.path("Parameters").path(name);
+            assertThat(parameter.has("Default")).as("parameter %s with a default", name).isTrue();
+            return parameter.path("Default").asText();
+        }
+
+        List<JsonNode> resourcesOfType(String type) {
+            List<JsonNode> found = new ArrayList<>();
+            root.path("Resources").forEach(resource -> {
+                if (resource.path("Type").asText().equals(type)) {
+                    found.add(resource);
+                }
+            });
+            return found;
+        }
+
+        String logicalIdOfType(String type) {
+            List<String> ids = new ArrayList<>();
+            root.path("Resources").fields().forEachRemaining(entry -> {
+                if (entry.getValue().path("Type").asText().equals(type)) {
+                    ids.add(entry.getKey());
+                }
+            });
+            assertThat(ids).hasSize(1);
+            return ids.get(0);
+        }
+
+        JsonNode resolve(JsonNode node) {
+            if (node.isObject() && node.size() == 1) {
+                String key = node.fieldNames().next();
+                JsonNode argument = node.get(key);
+                switch (key) {
+                    case "Ref":
+                        return TextNode.valueOf(ref(argument.asText()));
+                    case "Fn::GetAtt":
+                        return TextNode.valueOf(getAtt(argument.get(0).asText(), argument.get(1).asText()));
+                    case "Fn::Sub":
+                        return TextNode.valueOf(sub(argument.asText()));
+                    default:
+                        if (key.startsWith("Fn::")) {
+                            fail("the test does not evaluate " + key);
+                        }
+                }
+            }
+            if (node.isObject()) {
+                ObjectNode resolved = JsonNodeFactory.instance.objectNode();
+                node.fields().forEachRemaining(entry -> resolved.set(entry.getKey(), resolve(entry.getValue())));
+                return resolved;
+            }
+            if (node.isArray()) {
+                ArrayNode resolved = JsonNodeFactory.instance.arrayNode();
+                node.forEach(element -> resolved.add(resolve(element)));
+                return resolved;
+            }
+            return node;
+        }
+
+        private String ref(String name) {
+            if (PSEUDO.containsKey(name)) {
+                return PSEUDO.get(name);
+            }
+            if (root.path("Parameters").has(name)) {
+                return parameterDefault(name);
+            }
+            JsonNode resource = resource(name);
+            return switch (resource.path("Type").asText()) {
+                case "AWS::SNS::Topic" -> TOPIC + resolve(resource.at("/Properties/TopicName")).asText();
+                case "AWS::SQS::Queue" -> queueUrl(resolve(resource.at("/Properties/QueueName")).asText());
+                default -> fail("the test does not evaluate Ref of a " + resource.path("Type").asText());
+            };
+        }
+
+        private String getAtt(String name, String attribute) {
+            JsonNode resource = resource(name);
+            if (resource.path("Type").asText().equals("AWS::SQS::Queue") && attribute.equals("Arn")) {
+                return QUEUE + resolve(resource.at("/Properties/QueueName")).asText();
+            }
+            return fail("the test does not evaluate Fn::GetAtt " + name + "." + attribute);
+        }
+
+        private String sub(String text) {
+            Matcher variable = SUB.matcher(text);
+            StringBuilder resolved = new StringBuilder();
+            while (variable.find()) {
+                String[] parts = variable.group(1).split("\\.", 2);
+                String value = parts.length == 2 ? getAtt(parts[0], parts[1]) : ref(parts[0]);
+                variable.appendReplacement(resolved, Matcher.quoteReplacement(value));
+            }
+            return variable.appendTail(resolved).toString();
+        }
+
+        private JsonNode resource(String name) {
+            JsonNode resource = root.path("Resources").path(name);
+            assertThat(resource.isObject()).as("resource %s in the template", name).isTrue();
+            return resource;
+        }
+    }
+}
