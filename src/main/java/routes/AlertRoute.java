@@ -26,6 +26,7 @@ public class AlertRoute extends RouteBuilder {
                     .setHeader("Subject", method("opsAlerts", "subject"))
                     .setBody(method("opsAlerts", "body"))
                     .to("{{ops-mail.uri}}")
+                    .bean("businessMetrics", "alertMailed")
                     .log("Ops alerted about restock request ${variable.requestId}");
     }
 }

@@ -22,6 +22,7 @@ public class DeliveryDeadlineRoute extends RouteBuilder {
                 .setBody(method("restockMessages", "notification"))
                 .log(LoggingLevel.WARN, "Restock request ${header.RequestId} is overdue; dead-lettering it")
                 .to("{{stock-dlq.uri}}")
+                .bean("businessMetrics", "deliveryOverdue")
                 .to("sql:classpath:sql/restock/mark-overdue.sql");
     }
 }

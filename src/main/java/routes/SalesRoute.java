@@ -1,6 +1,7 @@
 package routes;
 
 import beans.ApiException;
+import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 
 import static org.apache.camel.builder.PredicateBuilder.and;
@@ -20,16 +21,21 @@ public class SalesRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        // Refused before anything could be sold (400, 404, 413, 415, 422); a 409 is out of stock.
+        Predicate rejected = simple("${header.CamelHttpResponseCode} range '400..499' && ${header.CamelHttpResponseCode} != 409");
+
         rest()
                 .post("/api/orders").to("direct:placeOrder")
                 .post("/checkout").to("direct:checkout");
 
         from("direct:placeOrder").routeId("place-order").routeConfigurationId(ApiErrorHandling.ID)
+                .onCompletion().modeBeforeConsumer().onWhen(rejected).bean("businessMetrics", "orderRejected").end()
                 .bean("orderRequests", "parse")
                 .to("direct:order");
 
         // The seed's button: one of the default product, same answers as POST /api/orders.
         from("direct:checkout").routeId("checkout").routeConfigurationId(ApiErrorHandling.ID)
+                .onCompletion().modeBeforeConsumer().onWhen(rejected).bean("businessMetrics", "orderRejected").end()
                 .bean("orderRequests", "checkout")
                 .to("direct:order");
 
@@ -49,9 +55,11 @@ public class SalesRoute extends RouteBuilder {
                                 .removeVariable(IDEMPOTENCY_RACE)
                                 .to("direct:order")
                             .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                                .bean("businessMetrics", "orderSold")
                                 .setBody(method("views", "sold(${body})"))
                                 .bean("jsonResponses", "created")
                             .otherwise()
+                                .bean("businessMetrics", "orderOutOfStock")
                                 .setBody(method("views", "outOfStock(${body[sku]}, ${header.stockState[stock]})"))
                                 .bean("jsonResponses", "conflict");
 

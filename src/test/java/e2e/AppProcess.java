@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -180,6 +181,27 @@ final class AppProcess implements AutoCloseable {
 
     String baseUrl() {
         return "http://localhost:" + port;
+    }
+
+    /** The donut_ samples of a GET /observe/metrics, keyed by name and labels as Prometheus prints them. */
+    Map<String, Double> businessMetrics() {
+        try {
+            HttpResponse<String> response = HTTP.send(request("/observe/metrics").GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("/observe/metrics answered " + response.statusCode());
+            }
+            Map<String, Double> samples = new TreeMap<>();
+            response.body().lines().filter(line -> line.startsWith("donut_")).forEach(line -> {
+                int space = line.lastIndexOf(' ');
+                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            });
+            return samples;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     Answer putProduct(String sku, int stock, int restockQuantity) {

@@ -14,7 +14,7 @@ import static org.awaitility.Awaitility.await;
 class FactoryFailureAlertsOpsIT extends PipelineTest {
 
     FactoryFailureAlertsOpsIT() {
-        super(Map.of("SIMULATOR_FAILURE_RATE", "1"));
+        super(Map.of("SIMULATOR_FAILURE_RATE", "1", "METRICS_REFRESH_MS", "500"));
     }
 
     @Test
@@ -40,6 +40,13 @@ class FactoryFailureAlertsOpsIT extends PipelineTest {
                 .contains("Attempts:    3")
                 .contains("Last error:  ").contains("503")
                 .contains(app.baseUrl() + "/api/restock-requests/" + requestId + "/retry");
+        await("the meters of the failure").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(app.businessMetrics())
+                .containsEntry("donut_orders_total{result=\"sold\"}", 1.0)
+                .containsEntry("donut_factory_call_seconds_count{outcome=\"failure\"}", 3.0)
+                .containsEntry("donut_factory_call_seconds_count{outcome=\"success\"}", 0.0)
+                .containsEntry("donut_dead_letters_total{reason=\"retries_exhausted\"}", 1.0)
+                .containsEntry("donut_alert_emails_sent_total", 1.0)
+                .containsEntry("donut_restock_requests{status=\"FAILED\"}", 1.0));
 
         app.restartWith(Map.of("SIMULATOR_FAILURE_RATE", "0"));
         AppProcess.Answer retried = app.post("/api/restock-requests/" + requestId + "/retry", null, AppProcess.ADMIN_TOKEN);
@@ -48,6 +55,10 @@ class FactoryFailureAlertsOpsIT extends PipelineTest {
         await("FULFILLED after the retry").atMost(Duration.ofSeconds(30))
                 .until(() -> app.admin("/api/restock-requests?status=FULFILLED").body().size() == 1);
         assertThat(database.stockOf("E2E-DOWN")).isEqualTo(7);
+        await("the gauges, read from the database").atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(app.businessMetrics())
+                .containsEntry("donut_factory_call_seconds_count{outcome=\"success\"}", 1.0)
+                .containsEntry("donut_restock_requests{status=\"FAILED\"}", 0.0)
+                .containsEntry("donut_restock_requests{status=\"FULFILLED\"}", 1.0));
         assertThat(mail.received()).hasSize(1);
     }
 }

@@ -41,6 +41,7 @@ class ObservabilityTest extends RouteTestSupport {
         Answer live = get("/observe/health/live?exposureLevel=full");
 
         assertThat(ready.body().findValuesAsText("name")).contains("database", "consumer:factory", "consumer:alert");
+        assertThat(ready.body().findValuesAsText("name")).doesNotContain("consumer:restock-gauges");
         assertThat(live.status()).isEqualTo(200);
         assertThat(live.body().findValuesAsText("name")).doesNotContain("database");
     }

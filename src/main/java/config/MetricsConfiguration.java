@@ -1,0 +1,36 @@
+package config;
+
+import beans.BusinessMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.Registry;
+
+/** The business meters, in the same registry as Camel's own so that /observe/metrics shows both. */
+public class MetricsConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        Registry registry = context.getRegistry();
+        BusinessMetrics metrics = new BusinessMetrics(meterRegistry(registry));
+        registry.bind("businessMetrics", metrics);
+        registry.bind("factoryCallTimer", metrics.factoryCallTimer());
+    }
+
+    /**
+     * camel-micrometer-prometheus (camel.metrics.*) serves the PrometheusMeterRegistry bound as
+     * "metricsRegistry", and binds a new one there only when none is; so whichever of us starts
+     * first, both use the same.
+     */
+    private static PrometheusMeterRegistry meterRegistry(Registry registry) {
+        PrometheusMeterRegistry meterRegistry = registry.lookupByNameAndType(
+                MicrometerConstants.METRICS_REGISTRY_NAME, PrometheusMeterRegistry.class);
+        if (meterRegistry == null) {
+            meterRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meterRegistry);
+        }
+        return meterRegistry;
+    }
+}

@@ -1,0 +1,3 @@
+SELECT status, COUNT(*) AS requests
+  FROM restock_requests
+ GROUP BY status

@@ -1,0 +1,175 @@
+package routes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The business meters as a Prometheus scrape sees them: a scenario over the real HTTP port and
+ * the mocked factory, DLQ and SMTP, then GET /observe/metrics and the exact values.
+ */
+class BusinessMetricsTest extends RouteTestSupport {
+
+    private static final String FACTORY_ANSWER = """
+            {"data":{"data":{},"id":"job-9","reqestor":"donut-states"}}""";
+
+    @Test
+    void everyMeterIsThereAtZeroBeforeAnythingHappened() {
+        Map<String, Double> metrics = scrape();
+
+        assertThat(metrics).containsEntry("donut_orders_total{result=\"sold\"}", 0.0)
+                .containsEntry("donut_orders_total{result=\"out_of_stock\"}", 0.0)
+                .containsEntry("donut_orders_total{result=\"rejected\"}", 0.0)
+                .containsEntry("donut_dead_letters_total{reason=\"retries_exhausted\"}", 0.0)
+                .containsEntry("donut_dead_letters_total{reason=\"invalid_message\"}", 0.0)
+                .containsEntry("donut_dead_letters_total{reason=\"delivery_overdue\"}", 0.0)
+                .containsEntry("donut_alert_emails_sent_total", 0.0)
+                .containsEntry("donut_factory_call_seconds_count{outcome=\"success\"}", 0.0)
+                .containsEntry("donut_factory_call_seconds_count{outcome=\"failure\"}", 0.0)
+                .containsEntry("donut_restock_requests{status=\"FAILED\"}", 0.0);
+        assertThat(metricsText())
+                .as("Camel's own meters, so the same registry").contains("camel_routes_running_routes{")
+                .contains("# HELP donut_orders_total Order requests (POST /api/orders, POST /checkout) by result")
+                .contains("# TYPE donut_factory_call_seconds histogram")
+                .contains("# HELP donut_restock_requests Restock requests in each status, as last read from the database");
+    }
+
+    @Test
+    void ordersFactoryCallsDeadLettersAndEmailsAreCountedAsTheyHappen() throws Exception {
+        MockEndpoint factory = getMockEndpoint("mock:factory");
+        factory.whenAnyExchangeReceived(exchange -> {
+            if (exchange.getMessage().getBody(String.class).contains("\"MT-1\"")) {
+                throw new IllegalStateException("factory answered 503");
+            }
+            exchange.getMessage().setBody(FACTORY_ANSWER);
+            exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
+        });
+        MockEndpoint mail = getMockEndpoint("mock:ops-mail");
+        mail.whenExchangeReceived(1, exchange -> {
+            throw new IllegalStateException("SMTP connection refused");
+        });
+
+        // Two sold (and a replay of the first, which sells nothing), then out of stock.
+        product("MT-1", 2, 0);
+        assertThat(order("{\"sku\":\"MT-1\",\"quantity\":1}", "key-1").status()).isEqualTo(201);
+        assertThat(order("{\"sku\":\"MT-1\",\"quantity\":1}", "key-1").status()).isEqualTo(201);
+        assertThat(order("{\"sku\":\"MT-1\",\"quantity\":1}", null).status()).isEqualTo(201);
+        assertThat(order("{\"sku\":\"MT-1\",\"quantity\":1}", null).status()).isEqualTo(409);
+        // Four refused: bad quantity, unknown product, a reused key, a bad key on the checkout button.
+        assertThat(order("{\"sku\":\"MT-1\",\"quantity\":0}", null).status()).isEqualTo(400);
+        assertThat(order("{\"sku\":\"NO-SUCH\",\"quantity\":1}", null).status()).isEqualTo(404);
+        assertThat(order("{\"sku\":\"MT-1\",\"quantity\":2}", "key-1").status()).isEqualTo(422);
+        assertThat(post("/checkout", null, Map.of("Idempotency-Key", "no spaces allowed")).status()).isEqualTo(400);
+        // Not an order request at all.
+        assertThat(get("/api/orders").status()).isEqualTo(405);
+
+        String failing = requestFor("MT-1");
+        String fulfilled = stockOutRequest("MT-2");
+        String overdue = stockOutRequest("MT-3");
+        String ordered = stockOutRequest("MT-4");
+        stockOutRequest("MT-5");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> getMockEndpoint("mock:stock-topic").getReceivedCounter() == 5);
+
+        deliver(FactoryRouteTest.snsEnvelope(failing));
+        deliver(FactoryRouteTest.snsEnvelope(fulfilled));
+        deliver(FactoryRouteTest.snsEnvelope(overdue));
+        deliver(FactoryRouteTest.snsEnvelope(ordered));
+        deliver("not json at all");
+        assertThat(factory.getReceivedCounter()).as("3 tries for MT-1, one call each for MT-2..4").isEqualTo(6);
+
+        assertThat(post("/api/restock?request=" + fulfilled + "&signature=" + signature(fulfilled), "{}", Map.of()).status())
+                .isEqualTo(200);
+        db().update("UPDATE restock_requests SET deliver_by = TIMESTAMPADD(SECOND, -1, CURRENT_TIMESTAMP(3)) WHERE id = ?", overdue);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> "FAILED".equals(statusOf(overdue)));
+
+        // MT-1's dead letter reaches the alert route: SMTP refuses once, the redelivery is mailed.
+        Exchange deadLetter = getMockEndpoint("mock:stock-dlq").getReceivedExchanges().get(0);
+        assertThat(deadLetter.getMessage().getHeader("RequestId")).isEqualTo(failing);
+        String sqsMessageId = UUID.randomUUID().toString();
+        assertThat(alert(deadLetter, sqsMessageId).getException()).isNotNull();
+        assertThat(alert(deadLetter, sqsMessageId).getException()).isNull();
+        assertThat(mail.getReceivedCounter()).isEqualTo(2);
+
+        Map<String, Double> metrics = scrape();
+        assertThat(metrics).containsEntry("donut_orders_total{result=\"sold\"}", 2.0)
+                .containsEntry("donut_orders_total{result=\"out_of_stock\"}", 5.0)
+                .containsEntry("donut_orders_total{result=\"rejected\"}", 4.0)
+                .containsEntry("donut_factory_call_seconds_count{outcome=\"failure\"}", 3.0)
+                .containsEntry("donut_factory_call_seconds_count{outcome=\"success\"}", 3.0)
+                .containsEntry("donut_factory_call_seconds_bucket{outcome=\"success\",le=\"+Inf\"}", 3.0)
+                .containsEntry("donut_dead_letters_total{reason=\"retries_exhausted\"}", 1.0)
+                .containsEntry("donut_dead_letters_total{reason=\"invalid_message\"}", 1.0)
+                .containsEntry("donut_dead_letters_total{reason=\"delivery_overdue\"}", 1.0)
+                .containsEntry("donut_alert_emails_sent_total", 1.0);
+        assertThat(metrics.get("donut_factory_call_seconds_sum{outcome=\"success\"}")).isPositive();
+
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(scrape())
+                .containsEntry("donut_restock_requests{status=\"REQUESTED\"}", 0.0)
+                .containsEntry("donut_restock_requests{status=\"PUBLISHED\"}", 1.0)
+                .containsEntry("donut_restock_requests{status=\"ORDERED\"}", 1.0)
+                .containsEntry("donut_restock_requests{status=\"FULFILLED\"}", 1.0)
+                .containsEntry("donut_restock_requests{status=\"FAILED\"}", 2.0));
+    }
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("metrics.restock-refresh-ms", "100", "factory.deadline-check-ms", "200");
+    }
+
+    private String requestFor(String sku) {
+        return db().queryForObject("SELECT id FROM restock_requests WHERE sku = ?", String.class, sku);
+    }
+
+    private Exchange deliver(String body) {
+        return template.send("direct:stock-queue", exchange -> {
+            exchange.getMessage().setHeader("CamelAwsSqsMessageId", UUID.randomUUID().toString());
+            exchange.getMessage().setBody(body);
+        });
+    }
+
+    private Exchange alert(Exchange deadLetter, String sqsMessageId) {
+        return template.send("direct:stock-dlq", exchange -> {
+            exchange.getMessage().setHeaders(new LinkedHashMap<>(deadLetter.getMessage().getHeaders()));
+            exchange.getMessage().setHeader("CamelAwsSqsMessageId", sqsMessageId);
+            exchange.getMessage().setBody(deadLetter.getMessage().getBody(String.class));
+        });
+    }
+
+    /** The donut_ samples of a scrape, keyed by name and labels as Prometheus prints them. */
+    private Map<String, Double> scrape() {
+        Map<String, Double> samples = new LinkedHashMap<>();
+        metricsText().lines().filter(line -> line.startsWith("donut_")).forEach(line -> {
+            int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        });
+        return samples;
+    }
+
+    private String metricsText() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
