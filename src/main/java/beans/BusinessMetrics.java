@@ -37,6 +37,7 @@ public final class BusinessMetrics {
     private final Counter retriesExhausted;
     private final Counter invalidMessages;
     private final Counter deliveriesOverdue;
+    private final Counter ordersInterrupted;
     private final Counter alertEmailsSent;
     private final Timer factoryCallSucceeded;
     private final Timer factoryCallFailed;
@@ -50,6 +51,7 @@ public final class BusinessMetrics {
         retriesExhausted = deadLetters(registry, "retries_exhausted");
         invalidMessages = deadLetters(registry, "invalid_message");
         deliveriesOverdue = deadLetters(registry, "delivery_overdue");
+        ordersInterrupted = deadLetters(registry, "order_interrupted");
         alertEmailsSent = Counter.builder("donut.alert.emails.sent")
                 .description("Ops alert emails the SMTP server accepted")
                 .register(registry);
@@ -81,7 +83,13 @@ public final class BusinessMetrics {
 
     /** Called once the factory route's dead letter is on the DLQ. */
     public void factoryDeadLettered(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
-        (cause instanceof InvalidRestockMessage ? invalidMessages : retriesExhausted).increment();
+        if (cause instanceof InvalidRestockMessage) {
+            invalidMessages.increment();
+        } else if (cause instanceof InterruptedFactoryOrder) {
+            ordersInterrupted.increment();
+        } else {
+            retriesExhausted.increment();
+        }
     }
 
     /** Called once an overdue delivery's dead letter is on the DLQ. */

@@ -37,6 +37,7 @@ class BusinessMetricsTest extends RouteTestSupport {
                 .containsEntry("donut_dead_letters_total{reason=\"retries_exhausted\"}", 0.0)
                 .containsEntry("donut_dead_letters_total{reason=\"invalid_message\"}", 0.0)
                 .containsEntry("donut_dead_letters_total{reason=\"delivery_overdue\"}", 0.0)
+                .containsEntry("donut_dead_letters_total{reason=\"order_interrupted\"}", 0.0)
                 .containsEntry("donut_alert_emails_sent_total", 0.0)
                 .containsEntry("donut_factory_call_seconds_count{outcome=\"success\"}", 0.0)
                 .containsEntry("donut_factory_call_seconds_count{outcome=\"failure\"}", 0.0)
