@@ -38,6 +38,7 @@ need mariadbd mariadb-server
 need mariadb-install-db mariadb-server
 need mariadb mariadb-client
 need curl curl
+need ss iproute2
 need node nodejs
 need java openjdk-17-jdk-headless
 
@@ -67,9 +68,13 @@ trap 'exit 130' INT TERM
 
 answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
-  local port
-  for port in $(shuf -i 20000-60000 -n 100); do
-    answers "$port" || { echo "$port"; return; }
+  # Below the ephemeral range, so no outgoing connection holds the port between check and bind.
+  local port low
+  low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range)
+  for port in $(shuf -i 10000-$((low - 1)) -n 100); do
+    ss -Htan "sport = :$port" 2>/dev/null | grep -q . && continue
+    answers "$port" && continue
+    echo "$port"; return
   done
   echo "bench: no free port found" >&2; exit 2
 }
