@@ -3,6 +3,7 @@ package config;
 import beans.AdminAuthorization;
 import beans.JsonRequests;
 import beans.JsonResponses;
+import beans.OrderBatches;
 import beans.OrderRequests;
 import beans.ProductRequests;
 import beans.RestockMessages;
@@ -36,6 +37,8 @@ public class ApiConfiguration implements CamelConfiguration {
         registry.bind("jsonResponses", new JsonResponses(mapper));
         registry.bind("orderRequests", new OrderRequests(jsonRequests,
                 properties.getInt("sales.max-quantity"), properties.get("sales.default-sku")));
+        registry.bind("orderBatches", new OrderBatches(context.createProducerTemplate(), "direct:sell",
+                properties.getInt("sales.max-batch")));
         registry.bind("productRequests", new ProductRequests(jsonRequests));
         registry.bind("restockRequests", new RestockRequests());
         registry.bind("unmatchedRequests", new UnmatchedRequests(context));

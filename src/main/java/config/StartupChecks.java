@@ -50,6 +50,7 @@ public class StartupChecks implements CamelConfiguration {
             intRule("outbox.max-backoff-s", "OUTBOX_MAX_BACKOFF_S", 1, 3600),
             new Rule("sales.default-sku", "DEFAULT_SKU", "a product SKU", v -> v.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")),
             intRule("sales.max-quantity", "MAX_ORDER_QUANTITY", 1, 1_000_000),
+            intRule("sales.max-batch", "ORDER_BATCH_MAX", 1, 1000),
             intRule("api.max-body-bytes", "MAX_BODY_BYTES", 1024, 10_485_760),
             intRule("camel.server.max-body-size", "MAX_SERVER_BODY_BYTES", 1024, 104_857_600),
             new Rule("app.public-base-url", "PUBLIC_BASE_URL", "an http(s) URL", StartupChecks::httpUrl),
