@@ -1,5 +1,9 @@
 package config;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
@@ -33,9 +37,16 @@ public class DatabaseConfiguration implements CamelConfiguration {
             // the product's row is locked, not one per order.
             pool.addDataSourceProperty("rewriteBatchedStatements", "true");
         }
-        HikariDataSource dataSource = new HikariDataSource(pool);
+        // The pool opens on first use, which is the migration below.
+        HikariDataSource dataSource = new HikariDataSource();
+        pool.copyStateTo(dataSource);
 
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        // Connecting and migrating is mostly waiting for the database, so it runs while the AWS
+        // clients and the routes are made; the routes start only once it is done.
+        ExecutorService migrator = context.getExecutorServiceManager().newSingleThreadExecutor(this, "database-migration");
+        CompletableFuture<Void> migrated = CompletableFuture.runAsync(
+                () -> Flyway.configure().dataSource(dataSource).load().migrate(), migrator);
+        migrated.whenComplete((done, failure) -> migrator.shutdown());
 
         DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
         context.getRegistry().bind("dataSource", dataSource);
@@ -43,6 +54,15 @@ public class DatabaseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
         context.getRegistry().bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(transactionManager));
         context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() throws Exception {
+                try {
+                    migrated.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+
             @Override
             protected void doStop() {
                 dataSource.close();
