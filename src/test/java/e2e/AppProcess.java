@@ -204,6 +204,10 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    int port() {
+        return port;
+    }
+
     Answer putProduct(String sku, int stock, int restockQuantity) {
         String body = """
                 {"name":"Test donut %s","price":2.50,"stock":%d,"factoryId":"factory_01","restockQuantity":%d}"""
