@@ -39,6 +39,9 @@ class BrokerPauseIT extends PipelineTest {
         books.stocked("CP-502101", database.stockOf("CP-502101"));
         List<Long> before = timedOrders("CP-502101", 5);
 
+        assertThat(app.get("/observe/health/ready?exposureLevel=full").status()).isEqualTo(200);
+        assertThat(snsCheck()).isEqualTo("UP");
+
         broker().freeze();
         long frozenAt = System.nanoTime();
         List<Long> during = new ArrayList<>();
@@ -62,6 +65,10 @@ class BrokerPauseIT extends PipelineTest {
             await("the rest of the pause").during(left).atMost(left.plusSeconds(5)).until(this::allWaitingForSns);
         }
         assertThat(allWaitingForSns()).isTrue();
+        AppProcess.Answer ready = app.get("/observe/health/ready?exposureLevel=full");
+        assertThat(ready.status()).as("readiness while SNS hangs").isEqualTo(503);
+        assertThat(snsCheck()).isEqualTo("DOWN");
+        assertThat(app.get("/observe/health/live").status()).as("liveness while SNS hangs").isEqualTo(200);
 
         broker().thaw();
 
@@ -73,6 +80,15 @@ class BrokerPauseIT extends PipelineTest {
                 totals);
         // A sale that waited on the hung broker would take at least AWS_API_CALL_TIMEOUT_MS (1500).
         assertThat(slowest).as("slowest order while the broker hung, ms").isLessThan(1500);
+    }
+
+    private String snsCheck() {
+        for (var check : app.get("/observe/health/ready?exposureLevel=full").body().path("checks")) {
+            if ("sns".equals(check.path("name").asText())) {
+                return check.path("status").asText();
+            }
+        }
+        return "not reported";
     }
 
     private boolean allWaitingForSns() {
