@@ -34,6 +34,7 @@ public class StartupChecks implements CamelConfiguration {
                     v -> v.startsWith("jdbc:mysql:") || v.startsWith("jdbc:mariadb:") || v.startsWith("jdbc:h2:")),
             intRule("db.pool-size", "DB_POOL_SIZE", 1, 200),
             intRule("db.connection-timeout-ms", "DB_CONNECTION_TIMEOUT_MS", 250, 600_000),
+            intRule("db.startup-wait-ms", "DB_STARTUP_WAIT_MS", 1, 600_000),
             new Rule("aws.region", "AWS_REGION", "an AWS region such as ap-northeast-2", v -> REGION.matcher(v).matches()),
             new Rule("aws.endpoint-url", "AWS_ENDPOINT_URL", "empty (real AWS) or an http(s) URL", StartupChecks::emptyOrHttpUrl),
             intRule("aws.api-call-timeout-ms", "AWS_API_CALL_TIMEOUT_MS", 100, 600_000),
