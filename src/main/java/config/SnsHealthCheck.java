@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Topic;
 
@@ -14,22 +13,17 @@ import software.amazon.awssdk.services.sns.model.Topic;
  * check would build an SNS client of its own, without this app's region, endpoint and timeouts;
  * this one asks through the same client the outbox publishes with, with a short timeout of its own.
  */
-final class SnsHealthCheck extends AbstractHealthCheck {
+final class SnsHealthCheck extends ReadinessCheck {
 
     private final SnsClient sns;
     private final String topic;
     private final Duration timeout;
 
     SnsHealthCheck(SnsClient sns, String topic, Duration timeout) {
-        super("donut-states", "sns");
+        super("sns");
         this.sns = sns;
         this.topic = topic;
         this.timeout = timeout;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override
