@@ -1,6 +1,7 @@
 package config;
 
 import beans.AdminAuthorization;
+import beans.ApiDocs;
 import beans.JsonRequests;
 import beans.JsonResponses;
 import beans.OrderBatches;
@@ -18,7 +19,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 
-/** The small named beans the HTTP routes call: request readers, answers, admin check. */
+/** The small named beans the HTTP routes call: request readers, answers, admin check, the API document. */
 public class ApiConfiguration implements CamelConfiguration {
 
     @Override
@@ -42,6 +43,7 @@ public class ApiConfiguration implements CamelConfiguration {
         registry.bind("productRequests", new ProductRequests(jsonRequests));
         registry.bind("restockRequests", new RestockRequests());
         registry.bind("unmatchedRequests", new UnmatchedRequests(context));
+        registry.bind("apiDocs", new ApiDocs(mapper));
         registry.bind("adminAuthorization", new AdminAuthorization(properties.get("security.admin-token")));
     }
 }

@@ -52,6 +52,8 @@ public class AwsConfiguration implements CamelConfiguration {
         SqsClient sqsClient = sqs.build();
         context.getRegistry().bind("snsClient", snsClient);
         context.getRegistry().bind("sqsClient", sqsClient);
+        context.getRegistry().bind("snsHealthCheck", new SnsHealthCheck(snsClient, properties.get("aws.stock-topic"),
+                Duration.ofMillis(properties.getInt("aws.health-check-timeout-ms"))));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {

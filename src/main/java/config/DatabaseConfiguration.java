@@ -30,8 +30,9 @@ public class DatabaseConfiguration implements CamelConfiguration {
         pool.setPassword(properties.get("db.password"));
         pool.setMaximumPoolSize(properties.getInt("db.pool-size"));
         pool.setConnectionTimeout(properties.getInt("db.connection-timeout-ms"));
-        // Fail fast at start on a wrong URL or password instead of on the first order.
-        pool.setInitializationFailTimeout(properties.getInt("db.connection-timeout-ms"));
+        // The app fails at start, not on the first order, when the database cannot be reached; but a
+        // database that comes up with (or just after) the app is waited for, up to DB_STARTUP_WAIT_MS.
+        pool.setInitializationFailTimeout(properties.getInt("db.startup-wait-ms"));
         if (pool.getJdbcUrl().startsWith("jdbc:mysql:")) {
             // A batch of orders writes its rows as one multi-row INSERT: one round trip while
             // the product's row is locked, not one per order.

@@ -6,24 +6,18 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness only: without the database no order can be answered, but the process itself is
  * fine and must not be restarted for it (liveness stays up).
  */
-final class DatabaseHealthCheck extends AbstractHealthCheck {
+final class DatabaseHealthCheck extends ReadinessCheck {
 
     private final DataSource dataSource;
 
     DatabaseHealthCheck(DataSource dataSource) {
-        super("donut-states", "database");
+        super("database");
         this.dataSource = dataSource;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

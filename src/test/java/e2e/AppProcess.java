@@ -73,6 +73,25 @@ final class AppProcess implements AutoCloseable {
         environment.put("ALERT_RETRY_S", "2");
     }
 
+    /**
+     * The legacy factory as a process of its own: another instance of the jar that only simulates
+     * (it takes nothing off its queue), whose record of orders taken survives anything done to the
+     * app under test. Its callbacks keep trying for a minute, so they outlast a restart.
+     */
+    static AppProcess standaloneFactory() {
+        return new AppProcess(Database.newSchema(), Emulator.shared())
+                .with("FACTORY_ROUTE_ENABLED", "false")
+                .with("SIMULATOR_CALLBACK_RETRIES", "60");
+    }
+
+    /** Settings that make the app order from this standalone factory instead of its own simulator. */
+    Map<String, String> asFactoryOf(Map<String, String> settings) {
+        Map<String, String> all = new HashMap<>(settings);
+        all.put("FACTORY_SIMULATOR", "off");
+        all.put("FACTORY_URL", baseUrl() + "/simulator");
+        return all;
+    }
+
     AppProcess with(String variable, String value) {
         environment.put(variable, value);
         return this;
@@ -202,6 +221,10 @@ final class AppProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    int port() {
+        return port;
     }
 
     Answer putProduct(String sku, int stock, int restockQuantity) {

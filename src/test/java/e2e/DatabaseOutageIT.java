@@ -2,6 +2,8 @@ package e2e;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,5 +40,24 @@ class DatabaseOutageIT extends PipelineTest {
         await("ready again").atMost(Duration.ofSeconds(30)).until(() -> app.get("/observe/health/ready").status() == 200);
         int sold = database.jdbc().queryForObject("SELECT COUNT(*) FROM orders WHERE sku = 'E2E-DBDOWN'", Integer.class);
         assertThat(database.stockOf("E2E-DBDOWN")).isEqualTo(100 - sold);
+    }
+
+    @Test
+    void anAppStartedBeforeItsDatabaseWaitsForIt() throws Exception {
+        assertThat(app.putProduct("E2E-DBLATE", 5, 5).status()).isEqualTo(201);
+        app.close();
+        database.stopServer();
+        CompletableFuture<AppProcess> starting;
+        try {
+            starting = CompletableFuture.supplyAsync(app::start);
+            // Longer than DB_CONNECTION_TIMEOUT_MS (2 s): neither ready nor gone.
+            await("the app waits for its database").during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6))
+                    .until(() -> !starting.isDone());
+        } finally {
+            database.startServer();
+        }
+
+        starting.get(60, TimeUnit.SECONDS);
+        assertThat(app.order("E2E-DBLATE", 1).status()).isEqualTo(201);
     }
 }

@@ -24,14 +24,14 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The SNS/SQS emulator (fauxqs, pinned in localstack/package.json). The shared instance reuses
- * whatever already answers on :4566 (a developer's ./run.sh) or starts one; a dedicated
- * instance on its own port is for tests that freeze the broker.
+ * The SNS/SQS emulator (fauxqs, pinned in localstack/package.json), always one of the test run's
+ * own on a free port, so that a developer's ./run.sh on :4566 (or another test run) can come and
+ * go without touching it. The shared instance serves every test; a dedicated one is for tests
+ * that freeze the broker.
  */
 final class Emulator implements AutoCloseable {
 
     static final String REGION = "ap-northeast-2";
-    private static final int SHARED_PORT = 4566;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Emulator shared;
 
@@ -51,7 +51,7 @@ final class Emulator implements AutoCloseable {
 
     static synchronized Emulator shared() {
         if (shared == null) {
-            shared = healthy(SHARED_PORT) ? new Emulator(SHARED_PORT, null) : start(SHARED_PORT);
+            shared = start(Ports.free());
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;

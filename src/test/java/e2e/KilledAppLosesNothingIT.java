@@ -35,10 +35,7 @@ class KilledAppLosesNothingIT extends PipelineTest {
     private static final int STOCK = 6;
     private static final int KILLS = 5;
     private static final int CUSTOMERS = 6;
-    private static final AppProcess FACTORY = new AppProcess(Database.newSchema(), Emulator.shared())
-            .with("FACTORY_ROUTE_ENABLED", "false")
-            .with("SIMULATOR_DELAY_MS", "500")
-            .with("SIMULATOR_CALLBACK_RETRIES", "60");
+    private static final AppProcess FACTORY = AppProcess.standaloneFactory().with("SIMULATOR_DELAY_MS", "500");
 
     private final Books books = new Books();
     private final AtomicBoolean open = new AtomicBoolean(true);
@@ -47,14 +44,12 @@ class KilledAppLosesNothingIT extends PipelineTest {
     private final AtomicInteger retriedAfterCutOff = new AtomicInteger();
 
     KilledAppLosesNothingIT() {
-        super(Map.of(
-                "FACTORY_SIMULATOR", "off",
-                "FACTORY_URL", FACTORY.start().baseUrl() + "/simulator",
+        super(FACTORY.start().asFactoryOf(Map.of(
                 // A crash leaves a lease and an invisible message behind; both run out quickly here.
                 "FACTORY_LEASE_S", "8",
                 "STOCK_QUEUE_VISIBILITY_TIMEOUT_S", "12",
                 "FACTORY_DELIVERY_DEADLINE_S", "15",
-                "FACTORY_DEADLINE_CHECK_MS", "1000"));
+                "FACTORY_DEADLINE_CHECK_MS", "1000")));
     }
 
     @AfterAll

@@ -20,11 +20,14 @@ class SmtpOutageDelaysTheAlertIT extends PipelineTest {
 
     @Test
     void everyAlertForDeadLettersThatArriveWhileSmtpIsDownIsSentOnceItIsBack() throws Exception {
+        Books books = new Books();
         mail.stop();
         List<String> skus = List.of("E2E-NOMAIL-1", "E2E-NOMAIL-2", "E2E-NOMAIL-3", "E2E-NOMAIL-4", "E2E-NOMAIL-5");
         for (String sku : skus) {
             assertThat(app.putProduct(sku, 1, 4).status()).isEqualTo(201);
+            books.stocked(sku, 1);
             assertThat(app.order(sku, 1).status()).isEqualTo(201);
+            books.sold(sku, 1);
         }
 
         // The alert route marks each request FAILED just before it tries to mail, against a closed port.
@@ -44,5 +47,7 @@ class SmtpOutageDelaysTheAlertIT extends PipelineTest {
         for (String sku : skus) {
             assertThat(subjects).as("one email about " + sku).filteredOn(subject -> subject.contains(sku + " ")).hasSize(1);
         }
+        Books.Totals totals = books.assertBalanced(database, mail, () -> app.get("/simulator/api/manufactures").body(), Duration.ofSeconds(10));
+        assertThat(totals.failed()).isEqualTo(skus.size());
     }
 }

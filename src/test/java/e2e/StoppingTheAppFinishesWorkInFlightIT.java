@@ -25,24 +25,20 @@ class StoppingTheAppFinishesWorkInFlightIT extends PipelineTest {
 
     private static final List<String> SOLD_OUT = List.of("E2E-STOP-1", "E2E-STOP-2", "E2E-STOP-3");
     private static final String LOCKED = "E2E-STOP-LOCKED";
-    private static final AppProcess FACTORY = new AppProcess(Database.newSchema(), Emulator.shared())
-            .with("FACTORY_ROUTE_ENABLED", "false")
-            // Slow enough to be caught mid-call by the SIGTERM; its callbacks outlast the restart.
+    // Slow enough to be caught mid-call by the SIGTERM.
+    private static final AppProcess FACTORY = AppProcess.standaloneFactory()
             .with("SIMULATOR_LATENCY_MS", "4000")
-            .with("SIMULATOR_DELAY_MS", "200")
-            .with("SIMULATOR_CALLBACK_RETRIES", "60");
+            .with("SIMULATOR_DELAY_MS", "200");
 
     private final Books books = new Books();
 
     StoppingTheAppFinishesWorkInFlightIT() {
-        super(Map.of(
-                "FACTORY_SIMULATOR", "off",
-                "FACTORY_URL", FACTORY.start().baseUrl() + "/simulator",
+        super(FACTORY.start().asFactoryOf(Map.of(
                 "FACTORY_CONSUMERS", "1",
                 "FACTORY_TIMEOUT_MS", "8000",
                 "FACTORY_RETRY_ATTEMPTS", "0",
                 "FACTORY_LEASE_S", "12",
-                "STOCK_QUEUE_VISIBILITY_TIMEOUT_S", "15"));
+                "STOCK_QUEUE_VISIBILITY_TIMEOUT_S", "15")));
     }
 
     @AfterAll

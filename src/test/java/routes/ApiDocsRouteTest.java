@@ -1,0 +1,315 @@
+package routes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.oas.OpenApi31;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.PathItem;
+import io.swagger.v3.oas.models.parameters.Parameter;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Route;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.rest.RestEndpoint;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The hand-written OpenAPI document (GET /api/openapi.yaml, /api/openapi.json) and the routes
+ * stay one contract: the document is valid OpenAPI 3, every operation in it is answered by a
+ * route with a status it lists, every HTTP route is in it, and real answers match its schemas.
+ */
+class ApiDocsRouteTest extends RouteTestSupport {
+
+    /** HTTP routes deliberately left out of the document, and why. */
+    private static final Map<String, String> UNDOCUMENTED = Map.of(
+            "POST /simulator/api/manufactures", "the legacy factory's API, simulated for local runs; not ours to document",
+            "GET /simulator/api/manufactures", "a test aid of the simulator",
+            "* /", "the catch-all that answers every other path with 404 NOT_FOUND or 405 METHOD_NOT_ALLOWED");
+
+    private static final String DOCUMENT_IRI = "https://donut-states.test/openapi.json";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Override
+    protected Map<String, String> extraProperties() {
+        // Every HTTP route the app can have, the simulator's included.
+        return Map.of("simulator.enabled", "on");
+    }
+
+    @Test
+    void theDocumentIsServedAsOpenApi3InYamlAndJson() throws IOException {
+        HttpResponse<String> yaml = fetch("/api/openapi.yaml");
+        HttpResponse<String> json = fetch("/api/openapi.json");
+
+        assertThat(yaml.statusCode()).isEqualTo(200);
+        assertThat(yaml.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(JSON.readTree(json.body()).equals(JSON.readTree(JSON.writeValueAsString(new YAMLMapper().readTree(yaml.body())))))
+                .as("the JSON is the YAML").isTrue();
+
+        SwaggerParseResult parsed = parse(yaml.body());
+        assertThat(parsed.getMessages()).as("parser messages").isEmpty();
+        OpenAPI api = parsed.getOpenAPI();
+        assertThat(api.getOpenapi()).startsWith("3.");
+        assertThat(api.getComponents().getSecuritySchemes().get("adminToken").getScheme()).isEqualTo("bearer");
+        assertThat(api.getComponents().getSchemas().get("Error").getRequired()).containsExactlyInAnyOrder("error", "message");
+        assertThat(api.getPaths()).containsKeys("/api/products", "/api/products/{sku}", "/api/orders", "/checkout",
+                "/api/restock", "/api/restock-requests", "/api/restock-requests/{id}/retry");
+    }
+
+    /**
+     * Each documented operation, called with its examples and no body, reaches a route (not the
+     * catch-all) and answers a status the document lists for it; admin operations answer 401
+     * without the token and get past it with the token.
+     */
+    @Test
+    void everyDocumentedOperationIsAnsweredByARoute() throws IOException {
+        OpenAPI api = parse(fetch("/api/openapi.yaml").body()).getOpenAPI();
+        List<String> checked = new ArrayList<>();
+
+        api.getPaths().forEach((template, item) -> item.readOperationsMap().forEach((method, operation) -> {
+            String path = example(template, item, operation);
+            String name = method + " " + template;
+            boolean admin = operation.getSecurity() != null && !operation.getSecurity().isEmpty();
+
+            HttpResponse<String> anonymous = call(method.name(), path, null);
+            assertReachedARoute(name, anonymous);
+            assertThat(operation.getResponses()).as("statuses of " + name).containsKey(String.valueOf(anonymous.statusCode()));
+            if (admin) {
+                assertThat(anonymous.statusCode()).as(name + " without the token").isEqualTo(401);
+                assertThat(errorOf(anonymous)).isEqualTo("UNAUTHORIZED");
+                HttpResponse<String> authorised = call(method.name(), path, ADMIN);
+                assertReachedARoute(name + " as admin", authorised);
+                assertThat(authorised.statusCode()).as(name + " as admin").isNotEqualTo(401);
+                assertThat(operation.getResponses()).as("statuses of " + name).containsKey(String.valueOf(authorised.statusCode()));
+            } else {
+                assertThat(errorOf(anonymous)).as(name + " needs no token").isNotEqualTo("UNAUTHORIZED");
+            }
+            checked.add(name);
+        }));
+
+        assertThat(checked).hasSizeGreaterThanOrEqualTo(12);
+    }
+
+    /** Every route that takes HTTP requests is in the document, or named in UNDOCUMENTED with a reason. */
+    @Test
+    void everyHttpRouteIsDocumented() throws IOException {
+        OpenAPI api = parse(fetch("/api/openapi.yaml").body()).getOpenAPI();
+        Set<String> documented = new TreeSet<>();
+        api.getPaths().forEach((template, item) -> item.readOperationsMap().keySet()
+                .forEach(method -> documented.add(method + " " + anyParameter(template))));
+
+        Set<String> routes = new TreeSet<>();
+        for (Route route : context.getRoutes()) {
+            String served = served(route.getEndpoint());
+            if (served != null) {
+                routes.add(served);
+            }
+        }
+
+        assertThat(routes).as("HTTP routes").contains("GET /api/products", "POST /api/orders", "* /")
+                .containsAll(UNDOCUMENTED.keySet());
+        Set<String> missing = new TreeSet<>(routes);
+        missing.removeAll(UNDOCUMENTED.keySet());
+        missing.removeAll(documented);
+        assertThat(missing).as("HTTP routes missing from the OpenAPI document").isEmpty();
+    }
+
+    /** Real answers of the restock story match the schema the document gives for their path, method and status. */
+    @Test
+    void realAnswersMatchTheDocumentedSchemas() throws IOException {
+        Contract contract = new Contract(fetch("/api/openapi.json").body());
+        String donut = "{\"name\":\"Schema donut\",\"price\":2.90,\"stock\":1,\"factoryId\":\"factory_01\",\"restockQuantity\":12}";
+
+        contract.check("PUT", "/api/products/{sku}", 201, call("PUT", "/api/products/SCHEMA-1", ADMIN, donut));
+        contract.check("PUT", "/api/products/{sku}", 200, call("PUT", "/api/products/SCHEMA-1", ADMIN, donut));
+        contract.check("GET", "/api/products", 200, call("GET", "/api/products", null));
+        contract.check("GET", "/api/products/{sku}", 200, call("GET", "/api/products/SCHEMA-1", null));
+        contract.check("POST", "/api/orders", 201, call("POST", "/api/orders", null, "{\"sku\":\"SCHEMA-1\",\"quantity\":1}"));
+        contract.check("POST", "/api/orders", 409, call("POST", "/api/orders", null, "{\"sku\":\"SCHEMA-1\",\"quantity\":1}"));
+        contract.check("POST", "/api/orders", 404, call("POST", "/api/orders", null, "{\"sku\":\"NO-SUCH-1\",\"quantity\":1}"));
+        contract.check("POST", "/api/orders", 400, call("POST", "/api/orders", null, "{\"sku\":\"SCHEMA-1\",\"quantity\":0}"));
+        contract.check("POST", "/api/orders", 415, call("POST", "/api/orders", null, "sku=SCHEMA-1", "text/plain"));
+        contract.check("GET", "/api/products/{sku}", 404, call("GET", "/api/products/NO-SUCH-1", null));
+        contract.check("GET", "/api/restock-requests", 200, call("GET", "/api/restock-requests?status=requested", ADMIN));
+        contract.check("GET", "/api/restock-requests", 400, call("GET", "/api/restock-requests?status=LOST", ADMIN));
+        contract.check("GET", "/api/restock-requests", 401, call("GET", "/api/restock-requests", "Bearer wrong-token"));
+
+        String requestId = db().queryForObject("SELECT id FROM restock_requests WHERE sku = 'SCHEMA-1'", String.class);
+        contract.check("POST", "/api/restock-requests/{id}/retry", 409, call("POST", "/api/restock-requests/" + requestId + "/retry", ADMIN));
+        String callback = "/api/restock?request=" + requestId + "&signature=" + signature(requestId);
+        contract.check("POST", "/api/restock", 200, call("POST", callback, null, "{}"));
+        HttpResponse<String> repeat = call("POST", callback, null, "{}");
+        contract.check("POST", "/api/restock", 200, repeat);
+        assertThat(JSON.readTree(repeat.body()).path("duplicate").asBoolean()).isTrue();
+        contract.check("POST", "/api/restock", 401, call("POST", "/api/restock?request=" + requestId + "&signature=" + "0".repeat(64), null));
+        contract.check("POST", "/checkout", 201, call("POST", "/checkout", null));
+
+        db().update("UPDATE restock_requests SET status = 'FAILED' WHERE id = ?", requestId);
+        contract.check("POST", "/api/restock-requests/{id}/retry", 202, call("POST", "/api/restock-requests/" + requestId + "/retry", ADMIN));
+    }
+
+    /** The document's schemas, applied to real answers by status as the document lists them. */
+    private static final class Contract {
+
+        private final JsonNode document;
+        private final JsonSchemaFactory factory;
+        private final SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+
+        Contract(String json) throws IOException {
+            document = JSON.readTree(json);
+            factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, builder -> builder
+                    .metaSchema(OpenApi31.getInstance())
+                    .defaultMetaSchemaIri(OpenApi31.getInstance().getIri())
+                    .schemaLoaders(loaders -> loaders.schemas(Map.of(DOCUMENT_IRI, json))));
+        }
+
+        void check(String method, String template, int status, HttpResponse<String> answer) {
+            String what = method + " " + template + " " + status;
+            assertThat(answer.statusCode()).as(what + ": " + answer.body()).isEqualTo(status);
+            String pointer = responsePointer(method, template, status) + "/content/application~1json/schema";
+            assertThat(document.at(pointer).isMissingNode()).as("documented JSON schema of " + what + " at " + pointer).isFalse();
+            String fragment = pointer.replace("{", "%7B").replace("}", "%7D");
+            JsonSchema schema = factory.getSchema(SchemaLocation.of(DOCUMENT_IRI + "#" + fragment), config);
+            Set<ValidationMessage> errors = schema.validate(answer.body(), InputFormat.JSON);
+            assertThat(errors).as(what + " answer " + answer.body() + " against the documented schema").isEmpty();
+        }
+
+        /** Where the response is described, following a $ref to components/responses. */
+        private String responsePointer(String method, String template, int status) {
+            String pointer = "/paths/" + template.replace("~", "~0").replace("/", "~1")
+                    + "/" + method.toLowerCase(Locale.ROOT) + "/responses/" + status;
+            JsonNode ref = document.at(pointer).path("$ref");
+            return ref.isTextual() ? ref.asText().substring(1) : pointer;
+        }
+    }
+
+    private static void assertReachedARoute(String name, HttpResponse<String> answer) {
+        assertThat(answer.statusCode()).as(name + " answered by the catch-all: " + answer.body()).isNotEqualTo(405);
+        assertThat(errorOf(answer)).as(name + " answered by the catch-all").isNotEqualTo("NOT_FOUND");
+    }
+
+    private static String errorOf(HttpResponse<String> answer) {
+        try {
+            return JSON.readTree(answer.body()).path("error").asText(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The template with each path parameter's example filled in, plus every required query parameter's example. */
+    private static String example(String template, PathItem item, Operation operation) {
+        List<Parameter> parameters = new ArrayList<>();
+        if (item.getParameters() != null) {
+            parameters.addAll(item.getParameters());
+        }
+        if (operation.getParameters() != null) {
+            parameters.addAll(operation.getParameters());
+        }
+        String path = template;
+        StringBuilder query = new StringBuilder();
+        for (Parameter parameter : parameters) {
+            if ("path".equals(parameter.getIn())) {
+                assertThat(parameter.getExample()).as("example of path parameter " + parameter.getName() + " of " + template).isNotNull();
+                path = path.replace("{" + parameter.getName() + "}", parameter.getExample().toString());
+            } else if ("query".equals(parameter.getIn()) && Boolean.TRUE.equals(parameter.getRequired())) {
+                assertThat(parameter.getExample()).as("example of query parameter " + parameter.getName() + " of " + template).isNotNull();
+                query.append(query.isEmpty() ? '?' : '&').append(parameter.getName()).append('=')
+                        .append(URLEncoder.encode(parameter.getExample().toString(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(path).as("every path parameter of " + template + " has an example").doesNotContain("{");
+        return path + query;
+    }
+
+    /** "METHOD /path/{}" for a route that takes HTTP requests, else null. */
+    private static String served(Endpoint endpoint) {
+        if (endpoint instanceof RestEndpoint rest) {
+            String path = (rest.getPath() == null ? "" : rest.getPath()) + (rest.getUriTemplate() == null ? "" : rest.getUriTemplate());
+            return rest.getMethod().toUpperCase(Locale.ROOT) + " " + anyParameter(normalise(path));
+        }
+        if (endpoint instanceof PlatformHttpEndpoint http) {
+            String methods = http.getHttpMethodRestrict() == null ? "*" : http.getHttpMethodRestrict().toUpperCase(Locale.ROOT);
+            return methods + " " + anyParameter(normalise(http.getPath()));
+        }
+        return null;
+    }
+
+    private static String normalise(String path) {
+        String slashed = ("/" + path).replaceAll("/+", "/");
+        return slashed.length() > 1 && slashed.endsWith("/") ? slashed.substring(0, slashed.length() - 1) : slashed;
+    }
+
+    private static String anyParameter(String template) {
+        return template.replaceAll("\\{[^}]+}", "{}");
+    }
+
+    private static SwaggerParseResult parse(String document) {
+        ParseOptions options = new ParseOptions();
+        options.setResolve(true);
+        options.setResolveFully(true);
+        return new OpenAPIV3Parser().readContents(document, null, options);
+    }
+
+    private HttpResponse<String> fetch(String path) {
+        return call("GET", path, null);
+    }
+
+    private HttpResponse<String> call(String method, String path, String authorization) {
+        return call(method, path, authorization, null);
+    }
+
+    private HttpResponse<String> call(String method, String path, String authorization, String json) {
+        return call(method, path, authorization, json, "application/json");
+    }
+
+    private HttpResponse<String> call(String method, String path, String authorization, String body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        Map<String, String> headers = new HashMap<>();
+        if (body != null || "POST".equals(method) || "PUT".equals(method)) {
+            headers.put("Content-Type", contentType);
+        }
+        if (authorization != null) {
+            headers.put("Authorization", authorization);
+        }
+        headers.forEach(request::header);
+        try {
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
