@@ -37,6 +37,12 @@ public class DatabaseConfiguration implements CamelConfiguration {
             // A batch of orders writes its rows as one multi-row INSERT: one round trip while
             // the product's row is locked, not one per order.
             pool.addDataSourceProperty("rewriteBatchedStatements", "true");
+            // The same dozen statements run on every connection: parse each once per
+            // connection, and do not ask the server for session state the driver already knows.
+            pool.addDataSourceProperty("cachePrepStmts", "true");
+            pool.addDataSourceProperty("prepStmtCacheSize", "100");
+            pool.addDataSourceProperty("prepStmtCacheSqlLimit", "2048");
+            pool.addDataSourceProperty("useLocalSessionState", "true");
         }
         // The pool opens on first use, which is the migration below.
         HikariDataSource dataSource = new HikariDataSource();
