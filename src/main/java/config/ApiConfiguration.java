@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
@@ -32,6 +33,9 @@ public class ApiConfiguration implements CamelConfiguration {
         JsonRequests jsonRequests = new JsonRequests(properties.getInt("api.max-body-bytes"));
 
         Registry registry = context.getRegistry();
+        // platform-http runs each request's route on a Vert.x worker thread; an order waiting
+        // for its batch holds one, so this bounds how many orders one batch can take.
+        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(properties.getInt("http.worker-threads")));
         registry.bind("objectMapper", mapper);
         registry.bind("views", new Views());
         registry.bind("restockMessages", new RestockMessages(mapper));

@@ -55,6 +55,7 @@ public class StartupChecks implements CamelConfiguration {
             intRule("sales.max-batch", "ORDER_BATCH_MAX", 1, 1000),
             intRule("api.max-body-bytes", "MAX_BODY_BYTES", 1024, 10_485_760),
             intRule("camel.server.max-body-size", "MAX_SERVER_BODY_BYTES", 1024, 104_857_600),
+            intRule("http.worker-threads", "HTTP_WORKER_THREADS", 1, 1000),
             new Rule("app.public-base-url", "PUBLIC_BASE_URL", "an http(s) URL", StartupChecks::httpUrl),
             new Rule("factory.url", "FACTORY_URL", "an http(s) URL", StartupChecks::httpUrl),
             booleanRule("factory.enabled", "FACTORY_ROUTE_ENABLED"),
