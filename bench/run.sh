@@ -10,7 +10,8 @@
 # Prints one Markdown table and writes it to bench/results/<date>.md.
 #
 # Tunables (environment): BENCH_SECONDS (15) per load run, BENCH_WARMUP_SECONDS (10),
-# BENCH_CYCLES (50) pipeline cycles, JAVA_OPTS for the app's JVM (as ./run.sh passes them).
+# BENCH_CYCLES (50) pipeline cycles, BENCH_CDS (1; 0 measures the start without the class-data-
+# sharing archive), JAVA_OPTS added after jvm.options for the app's JVM (as ./run.sh passes them).
 # Everything the script starts is stopped at the end; nothing of a developer's ./run.sh is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -113,21 +114,45 @@ wait_for "the SNS/SQS emulator" 60 curl -fsS -o /dev/null "http://127.0.0.1:$AWS
 APP_PORT=$(free_port)
 BASE=http://127.0.0.1:$APP_PORT
 ADMIN_TOKEN=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')x0123456789
-started_ns=$(date +%s%N)
-env PORT="$APP_PORT" DB_URL="jdbc:mysql://127.0.0.1:$DB_PORT/donut" DB_USER=donut DB_PASSWORD="$DB_PASSWORD" \
-  AWS_ENDPOINT_URL="http://127.0.0.1:$AWS_PORT" AWS_REGION=ap-northeast-2 AWS_PROVISION=true \
-  FACTORY_SIMULATOR=on SIMULATOR_DELAY_MS=0 ADMIN_TOKEN="$ADMIN_TOKEN" \
-  CALLBACK_SECRET="$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')x0123456789" \
-  SMTP_HOST=127.0.0.1 SMTP_PORT="$(free_port)" \
-  java ${JAVA_OPTS:-} -jar "$JAR" >"$WORK/app.log" 2>&1 &
-APP_PID=$!
-pids+=("$APP_PID")
-until curl -fs -o /dev/null "$BASE/observe/health/ready"; do
-  kill -0 "$APP_PID" 2>/dev/null || { echo "bench: the app exited; see $LOGS/app.log" >&2; exit 1; }
-  (( $(date +%s%N) - started_ns < 120000000000 )) || { echo "bench: the app was not ready in 120 s" >&2; exit 1; }
-  sleep 0.02
-done
-STARTUP_MS=$(( ($(date +%s%N) - started_ns) / 1000000 ))
+CALLBACK_SECRET=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')x0123456789
+SMTP_PORT=$(free_port)
+# start_app [JVM option ...]: starts the jar as ./run.sh does (jvm.options, then JAVA_OPTS) and
+# waits until it is ready; STARTUP_MS is the time from launch to the first ready answer.
+start_app() {
+  local started_ns
+  started_ns=$(date +%s%N)
+  env PORT="$APP_PORT" DB_URL="jdbc:mysql://127.0.0.1:$DB_PORT/donut" DB_USER=donut DB_PASSWORD="$DB_PASSWORD" \
+    AWS_ENDPOINT_URL="http://127.0.0.1:$AWS_PORT" AWS_REGION=ap-northeast-2 AWS_PROVISION=true \
+    FACTORY_SIMULATOR=on SIMULATOR_DELAY_MS=0 ADMIN_TOKEN="$ADMIN_TOKEN" CALLBACK_SECRET="$CALLBACK_SECRET" \
+    SMTP_HOST=127.0.0.1 SMTP_PORT="$SMTP_PORT" \
+    java @jvm.options ${JAVA_OPTS:-} "$@" -jar "$JAR" >"$WORK/app.log" 2>&1 &
+  APP_PID=$!
+  pids+=("$APP_PID")
+  until curl -fs -o /dev/null "$BASE/observe/health/ready"; do
+    kill -0 "$APP_PID" 2>/dev/null || { echo "bench: the app exited; see $LOGS/app.log" >&2; exit 1; }
+    (( $(date +%s%N) - started_ns < 120000000000 )) || { echo "bench: the app was not ready in 120 s" >&2; exit 1; }
+    sleep 0.02
+  done
+  STARTUP_MS=$(( ($(date +%s%N) - started_ns) / 1000000 ))
+}
+
+# Class data sharing: a first start records the classes the app loads into an archive that the
+# measured start maps instead of loading and verifying them again (see the README). The
+# database is emptied in between, so the measured start migrates the schema as a first one does.
+CDS_ARCHIVE=target/bench/donut-states.jsa
+CDS_OPTS=()
+if [[ ${BENCH_CDS:-1} == 1 ]]; then
+  if [[ ! -f $CDS_ARCHIVE || $JAR -nt $CDS_ARCHIVE || jvm.options -nt $CDS_ARCHIVE ]]; then
+    echo "Recording the class-data-sharing archive ..."
+    rm -f "$CDS_ARCHIVE"
+    start_app -XX:ArchiveClassesAtExit="$CDS_ARCHIVE"
+    kill -TERM "$APP_PID"; wait "$APP_PID" || true
+    cp "$WORK/app.log" "$WORK/app-cds-training.log"
+    sql "DROP DATABASE donut; CREATE DATABASE donut;"
+  fi
+  CDS_OPTS=(-XX:SharedArchiveFile="$CDS_ARCHIVE")
+fi
+start_app "${CDS_OPTS[@]}"
 echo "Ready in $STARTUP_MS ms"
 
 curl -fsS -o /dev/null -X PUT "$BASE/api/products/$HOT" -H "Authorization: Bearer $ADMIN_TOKEN" \
@@ -206,7 +231,8 @@ out="bench/results/$stamp.md"
   echo
   echo "$(nproc) cores, load average $load_start at start and $load_end at the end (1, 5, 15 min);" \
     "MariaDB $DB_VERSION with innodb_flush_log_at_trx_commit=1; $(java -version 2>&1 | head -1);" \
-    "hey, ${SECONDS_PER_RUN} s per run after ${WARMUP_SECONDS} s warm-up; commit $(git rev-parse --short HEAD)."
+    "hey, ${SECONDS_PER_RUN} s per run after ${WARMUP_SECONDS} s warm-up; commit $(git rev-parse --short HEAD);" \
+    "JVM options: jvm.options${JAVA_OPTS:+ $JAVA_OPTS}${CDS_OPTS[*]:+ with the class-data-sharing archive}."
   echo
   echo "| metric | value | goal | result |"
   echo "|---|---|---|---|"
