@@ -57,7 +57,7 @@ class SalesBatchesTest extends RouteTestSupport {
         answers.add(orderInTurn("{\"sku\":\"GL-B1\",\"quantity\":3}", null, 2)); // does not fit: 2 left by then
         answers.add(orderInTurn("{\"sku\":\"GL-B1\",\"quantity\":1}", null, 3));
         answers.add(orderInTurn("{\"sku\":\"GL-B1\",\"quantity\":1}", null, 4));
-        gate.countDown();
+        openTheGateOnceQueued(4);
 
         assertSold(answers.get(0).get(), 1, 4);
         assertSold(answers.get(1).get(), 2, 2);
@@ -90,7 +90,7 @@ class SalesBatchesTest extends RouteTestSupport {
         answers.add(orderInTurn("{\"sku\":\"GL-B2\",\"quantity\":2}", null, 2));
         answers.add(orderInTurn("{\"sku\":\"GL-B2\",\"quantity\":1}", null, 3));
         assertThat(db().queryForObject("SELECT COUNT(*) FROM restock_requests WHERE sku = 'GL-B2'", Integer.class)).isZero();
-        gate.countDown();
+        openTheGateOnceQueued(3);
 
         assertSold(answers.get(0).get(), 1, 9);
         assertSold(answers.get(1).get(), 1, 8);
@@ -111,7 +111,7 @@ class SalesBatchesTest extends RouteTestSupport {
         answers.add(orderInTurn("{\"sku\":\"GL-B3\",\"quantity\":2}", "batch-key-1", 2)); // the same order sent again
         answers.add(orderInTurn("{\"sku\":\"GL-B3\",\"quantity\":3}", "batch-key-1", 3)); // the key reused for another order
         answers.add(orderInTurn("{\"sku\":\"GL-B3\",\"quantity\":1}", null, 4));
-        gate.countDown();
+        openTheGateOnceQueued(4);
 
         assertSold(answers.get(0).get(), 1, 9);
         Answer first = answers.get(1).get();
@@ -135,7 +135,7 @@ class SalesBatchesTest extends RouteTestSupport {
         answers.add(orderInTurn("{\"sku\":\"NO-SUCH-B\",\"quantity\":1}", null, 0));
         answers.add(orderInTurn("{\"sku\":\"NO-SUCH-B\",\"quantity\":1}", null, 1));
         answers.add(orderInTurn("{\"sku\":\"NO-SUCH-B\",\"quantity\":2}", null, 2));
-        gate.countDown();
+        openTheGateOnceQueued(2);
 
         for (Future<Answer> answer : answers) {
             assertThat(answer.get().status()).isEqualTo(404);
@@ -161,6 +161,12 @@ class SalesBatchesTest extends RouteTestSupport {
                     && metric("donut_orders_waiting") == queuedBefore - 1);
         }
         return customers.submit(() -> order(body, idempotencyKey));
+    }
+
+    /** Opens the gate once every order but the held one is queued behind it. */
+    private void openTheGateOnceQueued(int queued) {
+        await().atMost(10, TimeUnit.SECONDS).until(() -> metric("donut_orders_waiting") == queued);
+        gate.countDown();
     }
 
     /** One sample of /observe/metrics, as Prometheus reads it. */
