@@ -68,7 +68,7 @@ export AWS_REGION="${AWS_REGION:-ap-northeast-2}"
 export AWS_PROVISION="${AWS_PROVISION:-true}"
 export FACTORY_SIMULATOR="${FACTORY_SIMULATOR:-on}"
 
-java ${JAVA_OPTS:-} -jar "$JAR" "$@" &
+java @jvm.options ${JAVA_OPTS:-} -jar "$JAR" "$@" &
 app=$!
 started+=("$app")
 trap 'kill -TERM "$app" 2>/dev/null || true' INT TERM

@@ -1,5 +1,9 @@
 package config;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
@@ -29,9 +33,27 @@ public class DatabaseConfiguration implements CamelConfiguration {
         // The app fails at start, not on the first order, when the database cannot be reached; but a
         // database that comes up with (or just after) the app is waited for, up to DB_STARTUP_WAIT_MS.
         pool.setInitializationFailTimeout(properties.getInt("db.startup-wait-ms"));
-        HikariDataSource dataSource = new HikariDataSource(pool);
+        if (pool.getJdbcUrl().startsWith("jdbc:mysql:")) {
+            // A batch of orders writes its rows as one multi-row INSERT: one round trip while
+            // the product's row is locked, not one per order.
+            pool.addDataSourceProperty("rewriteBatchedStatements", "true");
+            // The same dozen statements run on every connection: parse each once per
+            // connection, and do not ask the server for session state the driver already knows.
+            pool.addDataSourceProperty("cachePrepStmts", "true");
+            pool.addDataSourceProperty("prepStmtCacheSize", "100");
+            pool.addDataSourceProperty("prepStmtCacheSqlLimit", "2048");
+            pool.addDataSourceProperty("useLocalSessionState", "true");
+        }
+        // The pool opens on first use, which is the migration below.
+        HikariDataSource dataSource = new HikariDataSource();
+        pool.copyStateTo(dataSource);
 
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        // Connecting and migrating is mostly waiting for the database, so it runs while the AWS
+        // clients and the routes are made; the routes start only once it is done.
+        ExecutorService migrator = context.getExecutorServiceManager().newSingleThreadExecutor(this, "database-migration");
+        CompletableFuture<Void> migrated = CompletableFuture.runAsync(
+                () -> Flyway.configure().dataSource(dataSource).load().migrate(), migrator);
+        migrated.whenComplete((done, failure) -> migrator.shutdown());
 
         DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
         context.getRegistry().bind("dataSource", dataSource);
@@ -39,6 +61,15 @@ public class DatabaseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
         context.getRegistry().bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(transactionManager));
         context.addService(new ServiceSupport() {
+            @Override
+            protected void doStart() throws Exception {
+                try {
+                    migrated.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+
             @Override
             protected void doStop() {
                 dataSource.close();

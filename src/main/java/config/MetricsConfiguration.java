@@ -1,6 +1,10 @@
 package config;
 
 import beans.BusinessMetrics;
+import beans.OrderBatches;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -14,9 +18,19 @@ public class MetricsConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Registry registry = context.getRegistry();
-        BusinessMetrics metrics = new BusinessMetrics(meterRegistry(registry));
+        MeterRegistry meters = meterRegistry(registry);
+        BusinessMetrics metrics = new BusinessMetrics(meters);
         registry.bind("businessMetrics", metrics);
         registry.bind("factoryCallTimer", metrics.factoryCallTimer());
+
+        // With donut_orders_total{result="sold"} these give the average batch size under load.
+        OrderBatches orderBatches = registry.lookupByNameAndType("orderBatches", OrderBatches.class);
+        FunctionCounter.builder("donut.order.batches", orderBatches, OrderBatches::batches)
+                .description("Transactions that sold a batch of orders for one product")
+                .register(meters);
+        Gauge.builder("donut.orders.waiting", orderBatches, OrderBatches::waiting)
+                .description("Orders waiting while another request sells the batch of their product")
+                .register(meters);
     }
 
     /**

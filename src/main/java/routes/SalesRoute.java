@@ -1,23 +1,24 @@
 package routes;
 
 import beans.ApiException;
+import beans.OrderBatches;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 
 import static org.apache.camel.builder.PredicateBuilder.and;
 import static org.apache.camel.builder.PredicateBuilder.or;
 import org.apache.camel.component.sql.SqlConstants;
-import org.springframework.dao.DuplicateKeyException;
 
 /**
  * A customer's order takes stock or fails cleanly. A stock-out (or a sale that leaves stock at
  * the product's reorder point) opens the product's one restock request in the same
- * transaction; the outbox route publishes it.
+ * transaction; the outbox route publishes it. Concurrent orders for one product are sold in
+ * batches, one transaction each (see {@link OrderBatches}).
  */
 public class SalesRoute extends RouteBuilder {
 
-    static final String SOLD = "sold";
-    static final String IDEMPOTENCY_RACE = "idempotencyRace";
+    static final String SOLD = OrderBatches.SOLD;
+    static final String IDEMPOTENCY_RACE = OrderBatches.IDEMPOTENCY_RACE;
 
     @Override
     public void configure() {
@@ -49,45 +50,59 @@ public class SalesRoute extends RouteBuilder {
                         .bean("views", "sold")
                         .bean("jsonResponses", "created")
                     .otherwise()
-                        .to("direct:sell")
+                        .bean("orderBatches", "sell")
                         .choice()
+                            // Another order with this Idempotency-Key got there first: going round
+                            // again answers with that order.
                             .when(variable(IDEMPOTENCY_RACE).isEqualTo(true))
                                 .removeVariable(IDEMPOTENCY_RACE)
                                 .to("direct:order")
-                            .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                            .when(variable(SOLD).isEqualTo(true))
                                 .bean("businessMetrics", "orderSold")
                                 .setBody(method("views", "sold(${body})"))
                                 .bean("jsonResponses", "created")
                             .otherwise()
                                 .bean("businessMetrics", "orderOutOfStock")
-                                .setBody(method("views", "outOfStock(${body[sku]}, ${header.stockState[stock]})"))
+                                .setBody(method("views", "outOfStock(${body[sku]}, ${body[available]})"))
                                 .bean("jsonResponses", "conflict");
 
-        from("direct:sell").routeId("sell").routeConfigurationId(ApiErrorHandling.TRANSACTED)
-                // Two requests with one Idempotency-Key raced: this sale rolls back, and going
-                // round again answers it with the winner's order.
-                .onException(DuplicateKeyException.class).handled(true)
-                    .markRollbackOnlyLast()
-                    .setVariable(IDEMPOTENCY_RACE, constant(true))
+        // One batch of orders for one SKU, in arrival order, in one transaction. A failure rolls
+        // the whole batch back and is handed to each of its orders by OrderBatches.
+        from("direct:sell").routeId("sell")
+                .onException(Exception.class).handled(true)
+                    .markRollbackOnly()
                 .end()
                 .transacted()
+                .setVariable("orders", body())
+                .setBody(method("orderBatches", "total"))
                 .to("sql:classpath:sql/orders/take-stock.sql")
-                .setVariable(SOLD, header(SqlConstants.SQL_UPDATE_COUNT))
+                .choice()
+                    .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                        .bean("orderBatches", "allSold(${variable.orders})")
+                    .otherwise()
+                        // Not enough for all of them: each order in turn, so the earlier ones
+                        // are served first and no order is refused while stock for it remains.
+                        .split(variable("orders")).stopOnException()
+                            .to("sql:classpath:sql/orders/take-stock.sql")
+                            .bean("orderBatches", "soldIf(${body}, ${header.CamelSqlUpdateCount})")
+                        .end()
+                .end()
+                .setBody(method("orderBatches", "first(${variable.orders})"))
                 .to("sql:classpath:sql/orders/stock-state.sql?outputType=SelectOne&outputHeader=stockState")
                 .filter(header("stockState").isNull())
                     .throwException(ApiException.notFound("UNKNOWN_SKU", "No such product."))
                 .end()
-                .choice()
-                    .when(variable(SOLD).isEqualTo(1))
-                        .to("sql:classpath:sql/orders/insert.sql")
-                        .to("sql:classpath:sql/orders/record-sale.sql")
-                        .setBody(method("orderRequests", "withRemainingStock(${body}, ${header.stockState[stock]})"))
+                .setVariable("restockParameters", body())
+                .setBody(method("orderBatches", "settle(${variable.orders}, ${header.stockState[stock]})"))
+                .filter(simple("${body.size} > 0"))
+                    .to("sql:classpath:sql/orders/insert.sql?batch=true")
+                    .to("sql:classpath:sql/orders/record-sale.sql?batch=true")
                 .end()
                 .filter(and(simple("${header.stockState[openRequestId]} == null"),
-                        or(variable(SOLD).isEqualTo(0),
+                        or(method("orderBatches", "anyRefused(${variable.orders})"),
                            simple("${header.stockState[stock]} <= ${header.stockState[reorderPoint]}"))))
+                    .setBody(variable("restockParameters"))
                     .to("sql:classpath:sql/restock/open-request.sql")
-                .end()
-                .setHeader(SqlConstants.SQL_UPDATE_COUNT, variable(SOLD));
+                .end();
     }
 }

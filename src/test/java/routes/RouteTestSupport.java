@@ -47,7 +47,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         overrides.put("aws.provision", "false");
         overrides.put("stock-topic.uri", "mock:stock-topic");
         // SNS is a mock here, so its readiness check has nothing to ask; BrokerPauseIT proves it end to end.
-        overrides.put("camel.health.exclude-pattern", "consumer:restock-gauges,sns");
+        overrides.put("camel.health.exclude-pattern", "consumer:restock-gauges,consumer:delivery-deadline,sns");
         overrides.put("outbox.poll-delay-ms", "50");
         overrides.put("outbox.max-backoff-s", "1");
         overrides.put("stock-queue.uri", "direct:stock-queue");

@@ -1,2 +1,2 @@
 INSERT INTO orders (id, idempotency_key, sku, quantity, remaining_stock)
-VALUES (:#orderId, :#idempotencyKey, :#sku, :#quantity, :#${header.stockState[stock]})
+VALUES (:#orderId, :#idempotencyKey, :#sku, :#quantity, :#remainingStock)
