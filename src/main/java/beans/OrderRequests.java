@@ -54,11 +54,6 @@ public final class OrderRequests {
         return previous;
     }
 
-    public Map<String, Object> withRemainingStock(Map<String, Object> order, int remainingStock) {
-        order.put("remainingStock", remainingStock);
-        return order;
-    }
-
     public Map<String, Object> order(String sku, int quantity, String idempotencyKey) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw ApiException.badRequest("INVALID_IDEMPOTENCY_KEY",

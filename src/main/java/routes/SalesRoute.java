@@ -5,6 +5,8 @@ import beans.OrderBatches;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 
+import static beans.OrderBatches.IDEMPOTENCY_RACE;
+import static beans.OrderBatches.SOLD;
 import static org.apache.camel.builder.PredicateBuilder.and;
 import static org.apache.camel.builder.PredicateBuilder.or;
 import org.apache.camel.component.sql.SqlConstants;
@@ -16,9 +18,6 @@ import org.apache.camel.component.sql.SqlConstants;
  * batches, one transaction each (see {@link OrderBatches}).
  */
 public class SalesRoute extends RouteBuilder {
-
-    static final String SOLD = OrderBatches.SOLD;
-    static final String IDEMPOTENCY_RACE = OrderBatches.IDEMPOTENCY_RACE;
 
     @Override
     public void configure() {
