@@ -2,6 +2,7 @@ package routes;
 
 import beans.InterruptedFactoryOrder;
 import beans.InvalidRestockMessage;
+import config.Properties;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
@@ -16,15 +17,16 @@ public class FactoryRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        Properties settings = new Properties(getContext());
         errorHandler(deadLetterChannel("direct:factoryDeadLetter")
                 // A dead letter that cannot be sent fails the exchange, so SQS keeps the message.
                 .deadLetterHandleNewException(false)
                 .useOriginalMessage()
-                .maximumRedeliveries(setting("factory.retry-attempts"))
-                .redeliveryDelay(setting("factory.retry-delay-ms"))
+                .maximumRedeliveries(settings.getInt("factory.retry-attempts"))
+                .redeliveryDelay(settings.getInt("factory.retry-delay-ms"))
                 .useExponentialBackOff()
                 .backOffMultiplier(2)
-                .maximumRedeliveryDelay(setting("factory.max-retry-delay-ms"))
+                .maximumRedeliveryDelay(settings.getInt("factory.max-retry-delay-ms"))
                 .asyncDelayedRedelivery()
                 .retryAttemptedLogLevel(LoggingLevel.WARN));
 
@@ -80,9 +82,5 @@ public class FactoryRoute extends RouteBuilder {
                 .log(LoggingLevel.WARN, "Restock request ${variable.requestId} dead-lettered: ${exception.message}")
                 .to("{{stock-dlq.uri}}")
                 .bean("businessMetrics", "factoryDeadLettered");
-    }
-
-    private int setting(String property) {
-        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + property + "}}"));
     }
 }

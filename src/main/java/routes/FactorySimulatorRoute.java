@@ -1,5 +1,6 @@
 package routes;
 
+import config.Properties;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -14,7 +15,8 @@ public class FactorySimulatorRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        if (!"on".equalsIgnoreCase(getContext().resolvePropertyPlaceholders("{{simulator.enabled}}"))) {
+        Properties settings = new Properties(getContext());
+        if (!"on".equalsIgnoreCase(settings.get("simulator.enabled"))) {
             return;
         }
         rest("/simulator/api/manufactures")
@@ -39,8 +41,8 @@ public class FactorySimulatorRoute extends RouteBuilder {
                         .bean("jsonResponses", "created");
 
         from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId("factory-simulator-delivery")
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(setting("simulator.callback-retries"))
-                        .redeliveryDelay(setting("simulator.callback-retry-delay-ms")))
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(settings.getInt("simulator.callback-retries"))
+                        .redeliveryDelay(settings.getInt("simulator.callback-retry-delay-ms")))
                 .delay(simple("{{simulator.delay-ms}}"))
                 .removeHeaders("*")
                 .setVariable("callbackUrl", method("factorySimulator", "callbackUrl"))
@@ -50,9 +52,5 @@ public class FactorySimulatorRoute extends RouteBuilder {
                     .to("http:factory-simulator-callback?httpMethod=POST")
                     .log("Simulated factory job ${variable.jobId} delivered: callback answered ${header.CamelHttpResponseCode}")
                 .end();
-    }
-
-    private int setting(String property) {
-        return Integer.parseInt(getContext().resolvePropertyPlaceholders("{{" + property + "}}"));
     }
 }
