@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Route;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.support.RoutePolicySupport;
@@ -34,10 +33,8 @@ public final class BusinessMetrics {
     private final Counter ordersSold;
     private final Counter ordersOutOfStock;
     private final Counter ordersRejected;
-    private final Counter retriesExhausted;
-    private final Counter invalidMessages;
-    private final Counter deliveriesOverdue;
-    private final Counter ordersInterrupted;
+    private final Map<String, Counter> deadLetters = new TreeMap<>();
+    private final Counter republished;
     private final Counter alertEmailsSent;
     private final Timer factoryCallSucceeded;
     private final Timer factoryCallFailed;
@@ -48,10 +45,15 @@ public final class BusinessMetrics {
         ordersSold = order(registry, "sold");
         ordersOutOfStock = order(registry, "out_of_stock");
         ordersRejected = order(registry, "rejected");
-        retriesExhausted = deadLetters(registry, "retries_exhausted");
-        invalidMessages = deadLetters(registry, "invalid_message");
-        deliveriesOverdue = deadLetters(registry, "delivery_overdue");
-        ordersInterrupted = deadLetters(registry, "order_interrupted");
+        for (String reason : DeadLetters.REASONS) {
+            deadLetters.put(reason, Counter.builder("donut.dead.letters")
+                    .description("Restock requests dead-lettered to stock-dlq, by reason (sqs_redrive: SQS's own redrive policy)")
+                    .tag("reason", reason)
+                    .register(registry));
+        }
+        republished = Counter.builder("donut.restock.republished")
+                .description("Restock requests published again because no factory consumer took them by their deadline")
+                .register(registry);
         alertEmailsSent = Counter.builder("donut.alert.emails.sent")
                 .description("Ops alert emails the SMTP server accepted")
                 .register(registry);
@@ -81,20 +83,17 @@ public final class BusinessMetrics {
         ordersRejected.increment();
     }
 
-    /** Called once the factory route's dead letter is on the DLQ. */
-    public void factoryDeadLettered(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
-        if (cause instanceof InvalidRestockMessage) {
-            invalidMessages.increment();
-        } else if (cause instanceof InterruptedFactoryOrder) {
-            ordersInterrupted.increment();
-        } else {
-            retriesExhausted.increment();
-        }
+    /**
+     * Called once a dead letter is on the DLQ; for SQS's own redrive, once the alert route has
+     * found it there (the app never sent it).
+     */
+    public void deadLettered(String reason) {
+        deadLetters.get(reason).increment();
     }
 
-    /** Called once an overdue delivery's dead letter is on the DLQ. */
-    public void deliveryOverdue() {
-        deliveriesOverdue.increment();
+    /** A request nobody took by its deadline was handed back to the outbox to be published again. */
+    public void republished() {
+        republished.increment();
     }
 
     /** Called only after the mail endpoint returned, that is once the SMTP server took the mail. */
@@ -136,13 +135,6 @@ public final class BusinessMetrics {
         return Counter.builder("donut.orders")
                 .description("Order requests (POST /api/orders, POST /checkout) by result")
                 .tag("result", result)
-                .register(registry);
-    }
-
-    private static Counter deadLetters(MeterRegistry registry, String reason) {
-        return Counter.builder("donut.dead.letters")
-                .description("Restock messages sent to the dead letter queue, by reason")
-                .tag("reason", reason)
                 .register(registry);
     }
 

@@ -9,7 +9,8 @@ import org.apache.camel.Body;
 
 /**
  * The restock request as it travels on SNS and SQS. Its id is the stored request's id on every
- * publish, so a repeated delivery is recognisable downstream.
+ * publish, so a repeated delivery is recognisable downstream; its round (retries) tells a copy
+ * from before a retry from one of the current attempt.
  */
 public final class RestockMessages {
 
@@ -25,6 +26,7 @@ public final class RestockMessages {
         message.put("sku", request.get("sku"));
         message.put("quantity", request.get("quantity"));
         message.put("factoryId", request.get("factoryId"));
+        message.put("retries", request.get("retries"));
         return mapper.writeValueAsString(message);
     }
 }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 
 import beans.StackProvisioner;
+import beans.StockQueueBacklog;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -52,6 +53,7 @@ public class AwsConfiguration implements CamelConfiguration {
         SqsClient sqsClient = sqs.build();
         context.getRegistry().bind("snsClient", snsClient);
         context.getRegistry().bind("sqsClient", sqsClient);
+        context.getRegistry().bind("stockQueueBacklog", new StockQueueBacklog(sqsClient, properties.get("aws.stock-queue")));
         context.getRegistry().bind("snsHealthCheck", new SnsHealthCheck(snsClient, properties.get("aws.stock-topic"),
                 Duration.ofMillis(properties.getInt("aws.health-check-timeout-ms"))));
         context.addService(new ServiceSupport() {

@@ -3,6 +3,8 @@ package config;
 import javax.sql.DataSource;
 
 import beans.CallbackSigner;
+import beans.DeadLetters;
+import beans.Failures;
 import beans.FactoryOrders;
 import beans.FactorySimulator;
 import beans.OpsAlerts;
@@ -26,9 +28,11 @@ public class FactoryConfiguration implements CamelConfiguration {
 
         CallbackSigner signer = new CallbackSigner(publicBaseUrl, properties.get("security.callback-secret"));
         registry.bind("callbackSigner", signer);
-        registry.bind("restockNotifications", new RestockNotifications(mapper));
+        RestockNotifications notifications = new RestockNotifications(mapper);
+        registry.bind("restockNotifications", notifications);
+        registry.bind("deadLetters", new DeadLetters(notifications, properties.getInt("restock.publish-deadline-s")));
+        registry.bind("failures", new Failures(properties.getInt("factory.timeout-ms")));
         registry.bind("factoryOrders", new FactoryOrders(mapper, signer, properties.get("factory.requester")));
-        registry.bind("opsAlerts", new OpsAlerts(publicBaseUrl));
         registry.bind("factorySimulator", new FactorySimulator(mapper,
                 Double.parseDouble(properties.get("simulator.failure-rate")),
                 Double.parseDouble(properties.get("simulator.duplicate-rate"))));
@@ -37,6 +41,7 @@ public class FactoryConfiguration implements CamelConfiguration {
                 registry.lookupByNameAndType("dataSource", DataSource.class), "ops-alerts");
         alerted.setCreateTableIfNotExists(false);
         registry.bind("alertedDeadLetters", alerted);
+        registry.bind("opsAlerts", new OpsAlerts(publicBaseUrl, alerted));
 
         configureSmtp(context.getComponent("smtp", MailComponent.class), properties);
     }

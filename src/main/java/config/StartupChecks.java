@@ -50,6 +50,9 @@ public class StartupChecks implements CamelConfiguration {
             intRule("outbox.poll-delay-ms", "OUTBOX_POLL_MS", 10, 600_000),
             intRule("outbox.batch-size", "OUTBOX_BATCH_SIZE", 1, 1000),
             intRule("outbox.max-backoff-s", "OUTBOX_MAX_BACKOFF_S", 1, 3600),
+            intRule("restock.publish-deadline-s", "RESTOCK_PUBLISH_DEADLINE_S", 1, 86_400),
+            intRule("restock.republish-attempts", "RESTOCK_REPUBLISH_ATTEMPTS", 0, 100),
+            intRule("restock.publish-check-ms", "RESTOCK_PUBLISH_CHECK_MS", 100, 3_600_000),
             new Rule("sales.default-sku", "DEFAULT_SKU", "a product SKU", v -> v.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")),
             intRule("sales.max-quantity", "MAX_ORDER_QUANTITY", 1, 1_000_000),
             intRule("sales.max-batch", "ORDER_BATCH_MAX", 1, 1000),
@@ -119,9 +122,12 @@ public class StartupChecks implements CamelConfiguration {
     }
 
     /**
-     * DESIGN pitfall: a request must not be handed to a second consumer while the first still
-     * retries it. The lease must outlast the whole retry schedule and end before SQS would show
-     * the message again after a crash.
+     * How the SQS timeouts, the lease and the retry schedule must relate (README, Rules: every
+     * restock request ends). The lease must outlast the whole retry schedule, or a second consumer
+     * takes over a request the first still retries. The visibility of a message being worked on is
+     * extended every half visibility timeout, and that call must be able to finish in time. A
+     * message whose receive was lost comes back after the visibility timeout; the publish deadline
+     * must leave it that long, or every such hiccup publishes the request again.
      */
     private static List<String> factoryScheduleProblems(Properties properties) {
         List<String> problems = new ArrayList<>();
@@ -138,8 +144,14 @@ public class StartupChecks implements CamelConfiguration {
             problems.add("FACTORY_LEASE_S must be longer than the factory retry schedule (" + (scheduleMs / 1000 + 1)
                     + " s with FACTORY_TIMEOUT_MS, FACTORY_RETRY_ATTEMPTS and FACTORY_RETRY_DELAY_MS as set)");
         }
-        if (properties.getInt("factory.lease-s") >= properties.getInt("aws.visibility-timeout-s")) {
-            problems.add("FACTORY_LEASE_S must be shorter than STOCK_QUEUE_VISIBILITY_TIMEOUT_S");
+        int visibilityS = properties.getInt("aws.visibility-timeout-s");
+        if (visibilityS * 1000L < 2L * properties.getInt("aws.api-call-timeout-ms")) {
+            problems.add("STOCK_QUEUE_VISIBILITY_TIMEOUT_S must be at least twice AWS_API_CALL_TIMEOUT_MS, so that a message's"
+                    + " visibility can be extended before it runs out");
+        }
+        if (properties.getInt("restock.publish-deadline-s") <= visibilityS + properties.getInt("aws.poll-wait-s")) {
+            problems.add("RESTOCK_PUBLISH_DEADLINE_S must be longer than STOCK_QUEUE_VISIBILITY_TIMEOUT_S + AWS_POLL_WAIT_S:"
+                    + " a message whose receive was lost comes back only after its visibility timeout");
         }
         return problems;
     }

@@ -1,5 +1,6 @@
 package routes;
 
+import beans.DeadLetters;
 import beans.InterruptedFactoryOrder;
 import beans.InvalidRestockMessage;
 import config.Properties;
@@ -34,11 +35,21 @@ public class FactoryRoute extends RouteBuilder {
 
         from("{{stock-queue.uri}}").routeId("factory").autoStartup("{{factory.enabled}}")
                 .setVariable("requestId", method("restockNotifications", "requestId"))
+                .setVariable("round", method("restockNotifications", "round"))
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne&outputHeader=storedRequest")
                 .filter(header("storedRequest").isNull())
-                    .throwException(new InvalidRestockMessage("No such restock request"))
+                    .throwException(new InvalidRestockMessage("The message names a restock request that does not exist."))
                 .end()
                 .setVariable("request", header("storedRequest"))
+                .filter(simple("${variable.round} != null && ${variable.round} < ${variable.request[retries]}"))
+                    .log("Restock request ${variable.requestId} was sent again after this copy of its message was published;"
+                            + " the copy is dropped")
+                    .stop()
+                .end()
+                .filter(simple("${variable.request[status]} == 'FAILED'"))
+                    .to("direct:failedRequestMessage")
+                    .stop()
+                .end()
                 .to("sql:classpath:sql/restock/claim.sql")
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
                     .to("sql:classpath:sql/restock/claim-interrupted.sql")
@@ -55,10 +66,30 @@ public class FactoryRoute extends RouteBuilder {
                 .to("sql:classpath:sql/restock/mark-ordered.sql")
                 .log("Restock request ${variable.requestId} ordered from the factory as job ${variable.factoryJobId}");
 
-        // Each redelivery re-enters here, so every call to the factory is counted.
+        // If ops were never mailed about this failure, the message is its dead letter moved back
+        // from stock-dlq before the alert went out (the console's "Start DLQ redrive"): the
+        // request is sent again, once, as the retry endpoint does. Otherwise ops have the failure
+        // in hand (README, Operations) and this is a late copy.
+        from("direct:failedRequestMessage").routeId("failed-request-message")
+                .choice()
+                    .when(method("opsAlerts", "movedBack"))
+                        .setVariable("round", simple("${variable.request[retries]}"))
+                        .to("sql:classpath:sql/restock/retry.sql")
+                        .choice()
+                            .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                                .log(LoggingLevel.WARN, "Restock request ${variable.requestId} was FAILED and its dead letter came"
+                                        + " back to the stock queue: sent again, as a retry")
+                            .otherwise()
+                                .log("Restock request ${variable.requestId} was already sent again by another copy of its"
+                                        + " dead letter; this one is dropped")
+                        .end()
+                    .endChoice()
+                    .otherwise()
+                        .log("Restock request ${variable.requestId} is FAILED and ops have been told; a late copy of its"
+                                + " message is dropped");
+
         from("direct:orderFromFactory").routeId("order-from-factory")
                 .errorHandler(noErrorHandler())
-                .to("sql:classpath:sql/restock/count-attempt.sql")
                 // Camel's own headers carry the redelivery count; the HTTP component never sends them.
                 .removeHeaders("*", "Camel*")
                 .setHeader("Content-Type", constant("application/json"))
@@ -67,20 +98,42 @@ public class FactoryRoute extends RouteBuilder {
                     .to("direct:callFactory")
                 .end();
 
-        // The HTTP call alone, timed as donut_factory_call_seconds: a call the open circuit
-        // refused never reached the factory and is not timed.
+        // The HTTP call alone, timed as donut_factory_call_seconds. A call the open circuit refused
+        // never gets here: it is neither timed nor counted. Each call is counted before it goes out,
+        // so that a crash mid-call is known; one the factory answered with an error, or that never
+        // reached it, is taken back, since the factory cannot have taken that order.
         from("direct:callFactory").routeId("call-factory").routePolicyRef("factoryCallTimer")
                 .errorHandler(noErrorHandler())
-                .to("{{factory.uri}}");
+                .to("sql:classpath:sql/restock/count-call.sql")
+                .doTry()
+                    .to("{{factory.uri}}")
+                .doCatch(Exception.class)
+                    .filter(method("failures", "factoryDidNotTakeIt"))
+                        .to("sql:classpath:sql/restock/uncount-call.sql")
+                    .end()
+                    .bean("failures", "rethrow")
+                .end();
 
         from("direct:factoryDeadLetter").routeId("factory-dead-letter")
                 .errorHandler(noErrorHandler())
-                .filter(variable("requestId").isNotNull())
-                    .setHeader("RequestId", variable("requestId"))
+                .setVariable("reason", method("deadLetters", "ofFactoryFailure"))
+                .setVariable("lastError", method("failures", "factoryCall"))
+                .to("direct:deadLetter");
+
+        // Every dead letter the app sends: the message, and as attributes which request failed,
+        // why and in which round, for the alert route (and ops reading stock-dlq).
+        from("direct:deadLetter").routeId("dead-letter")
+                .errorHandler(noErrorHandler())
+                .removeHeaders("*", "Camel*")
+                .setHeader(DeadLetters.REASON, variable("reason"))
+                .setHeader(DeadLetters.LAST_ERROR, variable("lastError"))
+                // An unreadable message names no request.
+                .filter(variable("request").isNotNull())
+                    .setHeader(DeadLetters.REQUEST_ID, variable("requestId"))
+                    .setHeader(DeadLetters.ROUND, simple("${variable.request[retries]}", String.class))
                 .end()
-                .setHeader("LastError", simple("${exception.message}"))
-                .log(LoggingLevel.WARN, "Restock request ${variable.requestId} dead-lettered: ${exception.message}")
+                .log(LoggingLevel.WARN, "Restock request ${variable.requestId} dead-lettered (${variable.reason}): ${variable.lastError}")
                 .to("{{stock-dlq.uri}}")
-                .bean("businessMetrics", "factoryDeadLettered");
+                .bean("businessMetrics", "deadLettered(${variable.reason})");
     }
 }

@@ -4,9 +4,10 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
- * DESIGN rule 3: every restock request is published to SNS from its stored row, and again
- * (with growing pauses) until SNS accepts it. An SNS outage delays restocks; it loses none and
- * never slows a sale, which only writes the row.
+ * No restock request is lost (README, Rules): every one is published to SNS from its stored row,
+ * and again (with growing pauses) until SNS accepts it. An SNS outage delays restocks; it loses
+ * none and never slows a sale, which only writes the row. The message carries the request's id
+ * and round, the same on every publish.
  */
 public class OutboxRoute extends RouteBuilder {
 
@@ -16,7 +17,7 @@ public class OutboxRoute extends RouteBuilder {
                 + "&maxMessagesPerPoll={{outbox.batch-size}}&useIterator=true")
                 .routeId("outbox")
                 .onException(Exception.class).handled(true)
-                    .setVariable("error", simple("Publishing to SNS failed: ${exception.message}"))
+                    .setVariable("error", method("failures", "snsPublish"))
                     .setVariable("maxBackoffSeconds", simple("${properties:outbox.max-backoff-s}"))
                     .setBody(variable("request"))
                     .log(LoggingLevel.WARN, "Restock request ${body[id]} not published yet, will retry: ${exception.message}")

@@ -6,7 +6,7 @@ import org.apache.camel.component.sql.SqlConstants;
 
 /**
  * The operator's view of the restock pipeline, newest request first, and the way to send a
- * FAILED request again once its cause is fixed (DESIGN rule 5).
+ * FAILED request again once its cause is fixed (README, Operations).
  */
 public class RestockRequestsRoute extends RouteBuilder {
 
@@ -31,15 +31,16 @@ public class RestockRequestsRoute extends RouteBuilder {
         from("direct:retryRestockRequest").routeId("retry-restock-request").routeConfigurationId(ApiErrorHandling.ID)
                 .bean("adminAuthorization", "check")
                 .setVariable("requestId", method("restockRequests", "checkId"))
-                .to("sql:classpath:sql/restock/retry.sql")
-                .setVariable("retried", header(SqlConstants.SQL_UPDATE_COUNT))
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne")
-                .choice()
-                    .when(body().isNull())
-                        .throwException(ApiException.notFound("UNKNOWN_REQUEST", "No such restock request."))
-                    .when(variable("retried").isEqualTo(0))
-                        .throwException(new ApiException(409, "NOT_FAILED", "Only a FAILED restock request can be retried."))
+                .filter(body().isNull())
+                    .throwException(ApiException.notFound("UNKNOWN_REQUEST", "No such restock request."))
                 .end()
+                .setVariable("round", simple("${body[retries]}"))
+                .to("sql:classpath:sql/restock/retry.sql")
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(0))
+                    .throwException(new ApiException(409, "NOT_FAILED", "Only a FAILED restock request can be retried."))
+                .end()
+                .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne")
                 .bean("views", "restockRequest")
                 .bean("jsonResponses", "accepted");
     }
