@@ -138,6 +138,7 @@ class DeploymentTemplateTest {
         String dlq = QUEUE + appDefault("aws.stock-dlq");
         // Each action and why: deploy/README.md, "What the app calls".
         Map<String, Set<String>> expected = new TreeMap<>(Map.of(
+                "sqs:GetQueueAttributes", Set.of(queue),
                 "sns:ListTopics", Set.of("*"),
                 "sns:Publish", Set.of(topic),
                 "sqs:ListQueues", Set.of("*"),

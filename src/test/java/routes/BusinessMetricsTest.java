@@ -1,11 +1,5 @@
 package routes;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -38,6 +32,9 @@ class BusinessMetricsTest extends RouteTestSupport {
                 .containsEntry("donut_dead_letters_total{reason=\"invalid_message\"}", 0.0)
                 .containsEntry("donut_dead_letters_total{reason=\"delivery_overdue\"}", 0.0)
                 .containsEntry("donut_dead_letters_total{reason=\"order_interrupted\"}", 0.0)
+                .containsEntry("donut_dead_letters_total{reason=\"not_picked_up\"}", 0.0)
+                .containsEntry("donut_dead_letters_total{reason=\"sqs_redrive\"}", 0.0)
+                .containsEntry("donut_restock_republished_total", 0.0)
                 .containsEntry("donut_alert_emails_sent_total", 0.0)
                 .containsEntry("donut_factory_call_seconds_count{outcome=\"success\"}", 0.0)
                 .containsEntry("donut_factory_call_seconds_count{outcome=\"failure\"}", 0.0)
@@ -54,7 +51,7 @@ class BusinessMetricsTest extends RouteTestSupport {
         MockEndpoint factory = getMockEndpoint("mock:factory");
         factory.whenAnyExchangeReceived(exchange -> {
             if (exchange.getMessage().getBody(String.class).contains("\"MT-1\"")) {
-                throw new IllegalStateException("factory answered 503");
+                throw factoryAnswered(503);
             }
             exchange.getMessage().setBody(FACTORY_ANSWER);
             exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 201);
@@ -95,15 +92,19 @@ class BusinessMetricsTest extends RouteTestSupport {
         assertThat(post("/api/restock?request=" + fulfilled + "&signature=" + signature(fulfilled), "{}", Map.of()).status())
                 .isEqualTo(200);
         db().update("UPDATE restock_requests SET deliver_by = TIMESTAMPADD(SECOND, -1, CURRENT_TIMESTAMP(3)) WHERE id = ?", overdue);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> "FAILED".equals(statusOf(overdue)));
+        MockEndpoint dlq = getMockEndpoint("mock:stock-dlq");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> dlq.getReceivedCounter() == 3);
 
         // MT-1's dead letter reaches the alert route: SMTP refuses once, the redelivery is mailed.
-        Exchange deadLetter = getMockEndpoint("mock:stock-dlq").getReceivedExchanges().get(0);
+        Exchange deadLetter = dlq.getReceivedExchanges().get(0);
         assertThat(deadLetter.getMessage().getHeader("RequestId")).isEqualTo(failing);
         String sqsMessageId = UUID.randomUUID().toString();
         assertThat(alert(deadLetter, sqsMessageId).getException()).isNotNull();
         assertThat(alert(deadLetter, sqsMessageId).getException()).isNull();
         assertThat(mail.getReceivedCounter()).isEqualTo(2);
+        // The overdue delivery's dead letter too.
+        assertThat(alert(dlq.getReceivedExchanges().get(2), UUID.randomUUID().toString()).getException()).isNull();
+        assertThat(statusOf(overdue)).isEqualTo("FAILED");
 
         Map<String, Double> metrics = scrape();
         assertThat(metrics).containsEntry("donut_orders_total{result=\"sold\"}", 2.0)
@@ -115,7 +116,7 @@ class BusinessMetricsTest extends RouteTestSupport {
                 .containsEntry("donut_dead_letters_total{reason=\"retries_exhausted\"}", 1.0)
                 .containsEntry("donut_dead_letters_total{reason=\"invalid_message\"}", 1.0)
                 .containsEntry("donut_dead_letters_total{reason=\"delivery_overdue\"}", 1.0)
-                .containsEntry("donut_alert_emails_sent_total", 1.0);
+                .containsEntry("donut_alert_emails_sent_total", 2.0);
         assertThat(metrics.get("donut_factory_call_seconds_sum{outcome=\"success\"}")).isPositive();
 
         await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> assertThat(scrape())
@@ -148,29 +149,5 @@ class BusinessMetricsTest extends RouteTestSupport {
             exchange.getMessage().setHeader("CamelAwsSqsMessageId", sqsMessageId);
             exchange.getMessage().setBody(deadLetter.getMessage().getBody(String.class));
         });
-    }
-
-    /** The donut_ samples of a scrape, keyed by name and labels as Prometheus prints them. */
-    private Map<String, Double> scrape() {
-        Map<String, Double> samples = new LinkedHashMap<>();
-        metricsText().lines().filter(line -> line.startsWith("donut_")).forEach(line -> {
-            int space = line.lastIndexOf(' ');
-            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-        });
-        return samples;
-    }
-
-    private String metricsText() {
-        try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -37,7 +38,7 @@ class OutboxRouteTest extends RouteTestSupport {
     void aPublishRejectedBySnsStaysRequestedWithTheErrorAndIsPublishedAgainWithTheSameId() throws Exception {
         MockEndpoint topic = getMockEndpoint("mock:stock-topic");
         topic.whenExchangeReceived(1, exchange -> {
-            throw new IllegalStateException("SNS is unavailable");
+            throw SdkClientException.create("Unable to execute HTTP request: Connect to 127.0.0.1:4566 failed: Connection refused");
         });
         product("PB-2", 0, 0);
 
@@ -49,7 +50,7 @@ class OutboxRouteTest extends RouteTestSupport {
                 "SELECT publish_attempts FROM restock_requests WHERE id = ?", Integer.class, requestId) == 1);
         assertThat(statusOf(requestId)).isEqualTo("REQUESTED");
         assertThat(db().queryForObject("SELECT last_error FROM restock_requests WHERE id = ?", String.class, requestId))
-                .contains("SNS is unavailable");
+                .as("what ops read: a sentence, no internal address").isEqualTo("SNS could not be reached.");
 
         await().atMost(15, TimeUnit.SECONDS).until(() -> "PUBLISHED".equals(statusOf(requestId)));
         assertThat(topic.getReceivedExchanges()).hasSize(2);

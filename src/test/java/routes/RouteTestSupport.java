@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -17,8 +18,11 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Runs the real application (application.properties, configuration classes, every route) on a
@@ -51,6 +55,8 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         overrides.put("outbox.poll-delay-ms", "50");
         overrides.put("outbox.max-backoff-s", "1");
         overrides.put("stock-queue.uri", "direct:stock-queue");
+        overrides.put("stock-queue-backlog.uri", "mock:stock-queue-backlog");
+        overrides.put("restock.publish-check-ms", "200");
         overrides.put("stock-dlq.uri", "mock:stock-dlq");
         overrides.put("stock-dlq-consumer.uri", "direct:stock-dlq");
         overrides.put("factory.url", "http://factory.test");
@@ -77,6 +83,12 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         } catch (java.security.GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** What camel-http throws when the factory answers with an error status. */
+    static HttpOperationFailedException factoryAnswered(int status) {
+        return new HttpOperationFailedException("http://factory.test/api/manufactures", status, "Service Unavailable", null,
+                Map.of(), "{\"error\":\"busy\"}");
     }
 
     /** Sells the product out so that it has an open restock request, and returns its id. */
@@ -151,6 +163,30 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
             return response.body().isEmpty() ? null : JSON.readTree(response.body());
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** The donut_ samples of a scrape, keyed by name and labels as Prometheus prints them. */
+    Map<String, Double> scrape() {
+        Map<String, Double> samples = new LinkedHashMap<>();
+        metricsText().lines().filter(line -> line.startsWith("donut_")).forEach(line -> {
+            int space = line.lastIndexOf(' ');
+            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+        });
+        return samples;
+    }
+
+    String metricsText() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            return response.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 
