@@ -33,6 +33,21 @@ final class AppProcess implements AutoCloseable {
     record Answer(int status, JsonNode body) {
     }
 
+    /**
+     * The pipeline at test speed: short polls, quick retries, a simulator that answers at once.
+     * None of these is a timeout the tests on production defaults are about; those drop them all.
+     */
+    private static final Map<String, String> TEST_SPEED = Map.of(
+            "OUTBOX_POLL_MS", "100",
+            "OUTBOX_MAX_BACKOFF_S", "2",
+            "AWS_POLL_WAIT_S", "1",
+            "SIMULATOR_DELAY_MS", "0",
+            "FACTORY_TIMEOUT_MS", "2000",
+            "FACTORY_RETRY_ATTEMPTS", "2",
+            "FACTORY_RETRY_DELAY_MS", "100",
+            "FACTORY_LEASE_S", "20",
+            "ALERT_RETRY_S", "2");
+
     private final int port = Ports.free();
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> environment = new HashMap<>();
@@ -58,19 +73,18 @@ final class AppProcess implements AutoCloseable {
         environment.put("STOCK_DLQ", "stock-dlq-" + suffix);
         environment.put("ADMIN_TOKEN", ADMIN_TOKEN);
         environment.put("CALLBACK_SECRET", "e2e-callback-secret-0123456789");
-        environment.put("OUTBOX_POLL_MS", "100");
-        environment.put("OUTBOX_MAX_BACKOFF_S", "2");
         environment.put("OPS_EMAIL", MailServer.OPS);
-        // The pipeline at test speed: short polls, quick retries, a simulator that answers at once.
-        environment.put("AWS_POLL_WAIT_S", "1");
         environment.put("FACTORY_SIMULATOR", "on");
-        environment.put("SIMULATOR_DELAY_MS", "0");
-        environment.put("FACTORY_TIMEOUT_MS", "2000");
-        environment.put("FACTORY_RETRY_ATTEMPTS", "2");
-        environment.put("FACTORY_RETRY_DELAY_MS", "100");
-        environment.put("FACTORY_LEASE_S", "20");
-        environment.put("STOCK_QUEUE_VISIBILITY_TIMEOUT_S", "30");
-        environment.put("ALERT_RETRY_S", "2");
+        environment.putAll(TEST_SPEED);
+    }
+
+    /**
+     * Every timeout and schedule as {@code ./run.sh} leaves them: the app's own defaults, which are
+     * the production ones. For tests about what those timeouts guard.
+     */
+    AppProcess onRunShDefaults() {
+        TEST_SPEED.keySet().forEach(environment::remove);
+        return this;
     }
 
     /**
@@ -119,6 +133,14 @@ final class AppProcess implements AutoCloseable {
 
     String stockQueue() {
         return environment.get("STOCK_QUEUE");
+    }
+
+    String stockDlq() {
+        return environment.get("STOCK_DLQ");
+    }
+
+    String stockTopic() {
+        return environment.get("STOCK_TOPIC");
     }
 
     AppProcess start() {

@@ -12,12 +12,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.Topic;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -38,11 +43,17 @@ final class Emulator implements AutoCloseable {
     private final int port;
     private final Process process;
     private final SqsClient sqs;
+    private final SnsClient sns;
 
     private Emulator(int port, Process process) {
         this.port = port;
         this.process = process;
         this.sqs = SqsClient.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.of(REGION))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .build();
+        this.sns = SnsClient.builder()
                 .endpointOverride(URI.create(endpoint()))
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
@@ -90,6 +101,72 @@ final class Emulator implements AutoCloseable {
         return messages;
     }
 
+    /**
+     * A consumer that takes every message off the queue and never deletes it, this many times each,
+     * handing it straight back (visibility 0): what a consumer crashing on a message does. Under the
+     * queue's redrive policy SQS then moves the message to the DLQ, on the next receive.
+     */
+    void receiveWithoutDeleting(String queue, int times) {
+        String url = urlOf(queue);
+        await("%d receives of every message on %s".formatted(times, queue)).atMost(Duration.ofSeconds(30)).until(() -> {
+            List<Message> taken = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .visibilityTimeout(0).messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
+            return !taken.isEmpty() && taken.stream().allMatch(message -> Integer.parseInt(
+                    message.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)) >= times);
+        });
+        // The receive after the last one allowed: SQS moves the message to the DLQ instead of handing it out.
+        sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(0));
+    }
+
+    /**
+     * What the SQS console's "Start DLQ redrive" (StartMessageMoveTask, which fauxqs lacks) does:
+     * every message on the DLQ is sent to the queue with its body and attributes, then deleted
+     * from the DLQ. Waits until at least one message was moved; returns those moved.
+     */
+    List<Message> moveBack(String dlq, String queue, Duration within) {
+        String from = urlOf(dlq);
+        String to = urlOf(queue);
+        List<Message> moved = new ArrayList<>();
+        await("a message to move back from " + dlq).atMost(within).until(() -> {
+            for (Message message : sqs.receiveMessage(b -> b.queueUrl(from).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageAttributeNames("All")).messages()) {
+                sqs.sendMessage(b -> b.queueUrl(to).messageBody(message.body()).messageAttributes(message.messageAttributes()));
+                sqs.deleteMessage(b -> b.queueUrl(from).receiptHandle(message.receiptHandle()));
+                moved.add(message);
+            }
+            return !moved.isEmpty();
+        });
+        return moved;
+    }
+
+    /** Sends a copy of a message to the queue, as a duplicate delivery would. */
+    void send(String queue, String body, Map<String, MessageAttributeValue> attributes) {
+        sqs.sendMessage(b -> b.queueUrl(urlOf(queue)).messageBody(body).messageAttributes(attributes));
+    }
+
+    /** Removes every subscription of the topic: what SNS publishes from then on reaches no queue. */
+    void unsubscribeAll(String topic) {
+        String arn = topicArn(topic);
+        sns.listSubscriptionsByTopic(b -> b.topicArn(arn)).subscriptions()
+                .forEach(subscription -> sns.unsubscribe(b -> b.subscriptionArn(subscription.subscriptionArn())));
+    }
+
+    /** Subscribes the queue to the topic again, as the app's provisioning first did. */
+    void subscribe(String topic, String queue) {
+        String queueArn = sqs.getQueueAttributes(b -> b.queueUrl(urlOf(queue)).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        sns.subscribe(b -> b.topicArn(topicArn(topic)).protocol("sqs").endpoint(queueArn));
+    }
+
+    private String topicArn(String topic) {
+        return sns.listTopics().topics().stream().map(Topic::topicArn).filter(arn -> arn.endsWith(":" + topic))
+                .findFirst().orElseThrow(() -> new IllegalStateException("No topic " + topic));
+    }
+
+    private String urlOf(String queue) {
+        return sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+    }
+
     /** Messages on the queue, waiting or taken by a consumer and not yet deleted. */
     int messagesOn(String queue) {
         String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
@@ -103,6 +180,7 @@ final class Emulator implements AutoCloseable {
     @Override
     public void close() {
         sqs.close();
+        sns.close();
         if (process != null) {
             thaw();
             process.destroy();

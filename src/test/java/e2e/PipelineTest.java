@@ -19,19 +19,38 @@ abstract class PipelineTest {
     private final Emulator broker;
     private final boolean ownsBroker;
 
+    /** How fast the pipeline's timeouts and schedules run. */
+    enum Timing {
+        /** Short polls, quick retries, an instant simulator: for tests about other things. */
+        TEST_SPEED,
+        /** The app's defaults, as ./run.sh and production run it: for tests about those timeouts. */
+        RUN_SH_DEFAULTS
+    }
+
     PipelineTest(Map<String, String> settings) {
-        this(Emulator.shared(), false, settings);
+        this(Emulator.shared(), false, Timing.TEST_SPEED, settings);
+    }
+
+    PipelineTest(Timing timing, Map<String, String> settings) {
+        this(Emulator.shared(), false, timing, settings);
     }
 
     /** With an emulator of the test's own, which it may freeze and which is stopped after it. */
     PipelineTest(Emulator broker, Map<String, String> settings) {
-        this(broker, true, settings);
+        this(broker, true, Timing.TEST_SPEED, settings);
     }
 
-    private PipelineTest(Emulator broker, boolean ownsBroker, Map<String, String> settings) {
+    PipelineTest(Emulator broker, Timing timing, Map<String, String> settings) {
+        this(broker, true, timing, settings);
+    }
+
+    private PipelineTest(Emulator broker, boolean ownsBroker, Timing timing, Map<String, String> settings) {
         this.broker = broker;
         this.ownsBroker = ownsBroker;
         AppProcess configured = new AppProcess(database, broker, mail);
+        if (timing == Timing.RUN_SH_DEFAULTS) {
+            configured.onRunShDefaults();
+        }
         settings.forEach(configured::with);
         app = configured.start();
     }

@@ -37,8 +37,7 @@ class StoppingTheAppFinishesWorkInFlightIT extends PipelineTest {
                 "FACTORY_CONSUMERS", "1",
                 "FACTORY_TIMEOUT_MS", "8000",
                 "FACTORY_RETRY_ATTEMPTS", "0",
-                "FACTORY_LEASE_S", "12",
-                "STOCK_QUEUE_VISIBILITY_TIMEOUT_S", "15")));
+                "FACTORY_LEASE_S", "12")));
     }
 
     @AfterAll
