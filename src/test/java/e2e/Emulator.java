@@ -118,6 +118,13 @@ final class Emulator implements AutoCloseable {
         sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(0));
     }
 
+    /** Takes the next message off the queue with this visibility timeout, and never answers for it. */
+    void receiveAndLose(String queue, Duration visibilityTimeout) {
+        String url = urlOf(queue);
+        await("a message to take from " + queue).atMost(Duration.ofSeconds(30)).until(() -> !sqs.receiveMessage(b -> b.queueUrl(url)
+                .maxNumberOfMessages(1).waitTimeSeconds(1).visibilityTimeout((int) visibilityTimeout.toSeconds())).messages().isEmpty());
+    }
+
     /**
      * What the SQS console's "Start DLQ redrive" (StartMessageMoveTask, which fauxqs lacks) does:
      * every message on the DLQ is sent to the queue with its body and attributes, then deleted
