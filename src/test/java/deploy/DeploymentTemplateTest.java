@@ -269,6 +269,17 @@ class DeploymentTemplateTest {
         assertThat(alarm.at("/Properties/ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
     }
 
+    @Test
+    void everyAlarmNamesTheRunbookSectionOnWhatToDo() throws IOException {
+        Set<String> headings = new TreeSet<>();
+        read("deploy/RUNBOOK.md").lines().filter(line -> line.startsWith("#")).forEach(line -> headings.add(line.replaceFirst("^#+\\s*", "")));
+        for (JsonNode alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            Matcher section = Pattern.compile("deploy/RUNBOOK\\.md, \"([^\"]+)\"").matcher(alarm.at("/Properties/AlarmDescription").asText());
+            assertThat(section.find()).as("alarm %s names a runbook section", alarm.at("/Properties/AlarmDescription").asText()).isTrue();
+            assertThat(headings).contains(section.group(1));
+        }
+    }
+
     private static JsonNode alarmOn(String metricName) {
         List<JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm").stream()
                 .filter(alarm -> alarm.at("/Properties/MetricName").asText().equals(metricName)).toList();

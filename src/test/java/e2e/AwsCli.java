@@ -92,8 +92,9 @@ final class AwsCli {
     }
 
     /**
-     * A folder holding an `aws` that is this CLI against the emulator, recording each call's
-     * arguments to the given file: put first on PATH, commands written for AWS run unchanged.
+     * A folder holding an `aws` that is this CLI against the emulator, recording each call's exit
+     * code and arguments to the given file: put first on PATH, commands written for AWS run
+     * unchanged, and a failure inside a command substitution (which `set -e` does not see) is known.
      */
     Path asAws(Path calls) {
         try {
@@ -101,9 +102,11 @@ final class AwsCli {
             Path aws = bin.resolve("aws");
             Files.writeString(aws, """
                     #!/bin/sh
-                    printf '%%s\\n' "$*" >> '%s'
-                    exec '%s' "$@"
-                    """.formatted(calls.toAbsolutePath(), LOCALSTACK.resolve("bin/awslocal")));
+                    '%s' "$@"
+                    status=$?
+                    printf '%%s %%s\\n' "$status" "$*" >> '%s'
+                    exit $status
+                    """.formatted(LOCALSTACK.resolve("bin/awslocal"), calls.toAbsolutePath()));
             aws.toFile().setExecutable(true);
             return bin;
         } catch (IOException e) {
