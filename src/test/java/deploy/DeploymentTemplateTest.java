@@ -210,24 +210,16 @@ class DeploymentTemplateTest {
 
     @Test
     void aDeadLetterWaitingOnTheDeadLetterQueueRaisesAnAlarm() {
-        JsonNode alarm = template.resolve(alarmOn("ApproximateNumberOfMessagesVisible").path("Properties"));
+        JsonNode alarm = sqsAlarm("ApproximateNumberOfMessagesVisible", appDefault("aws.stock-dlq"), "GreaterThanOrEqualToThreshold");
 
-        assertThat(alarm.path("Namespace").asText()).isEqualTo("AWS/SQS");
-        assertThat(alarm.path("Dimensions")).isEqualTo(json("[{\"Name\": \"QueueName\", \"Value\": \"%s\"}]".formatted(appDefault("aws.stock-dlq"))));
-        assertThat(alarm.path("Statistic").asText()).isEqualTo("Maximum");
-        assertThat(alarm.path("ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
         assertThat(alarm.path("Threshold").asDouble()).isEqualTo(1);
         assertThat(alarm.path("Period").asInt() * alarm.path("EvaluationPeriods").asInt()).as("seconds until it fires").isLessThanOrEqualTo(60);
     }
 
     @Test
     void theOldestMessageOnTheQueueRaisesAnAlarmOnceOlderThanAnyConsumerKeepsOne() {
-        JsonNode alarm = template.resolve(alarmOn("ApproximateAgeOfOldestMessage").path("Properties"));
+        JsonNode alarm = sqsAlarm("ApproximateAgeOfOldestMessage", appDefault("aws.stock-queue"), "GreaterThanThreshold");
 
-        assertThat(alarm.path("Namespace").asText()).isEqualTo("AWS/SQS");
-        assertThat(alarm.path("Dimensions")).isEqualTo(json("[{\"Name\": \"QueueName\", \"Value\": \"%s\"}]".formatted(appDefault("aws.stock-queue"))));
-        assertThat(alarm.path("Statistic").asText()).isEqualTo("Maximum");
-        assertThat(alarm.path("ComparisonOperator").asText()).isEqualTo("GreaterThanThreshold");
         assertThat(alarmOn("ApproximateAgeOfOldestMessage").at("/Properties/Threshold")).isEqualTo(json("{\"Ref\": \"QueueAgeAlarmSeconds\"}"));
         // A consumer keeps a message on the queue while it retries the factory, up to its lease, and a
         // lost receive brings one back after a visibility timeout and a long poll: neither may alarm.
@@ -278,6 +270,16 @@ class DeploymentTemplateTest {
             assertThat(section.find()).as("alarm %s names a runbook section", alarm.at("/Properties/AlarmDescription").asText()).isTrue();
             assertThat(headings).contains(section.group(1));
         }
+    }
+
+    /** The one alarm on this SQS metric, resolved, after checking the queue it watches and how it compares. */
+    private static JsonNode sqsAlarm(String metricName, String queue, String comparison) {
+        JsonNode alarm = template.resolve(alarmOn(metricName).path("Properties"));
+        assertThat(alarm.path("Namespace").asText()).isEqualTo("AWS/SQS");
+        assertThat(alarm.path("Dimensions")).isEqualTo(json("[{\"Name\": \"QueueName\", \"Value\": \"%s\"}]".formatted(queue)));
+        assertThat(alarm.path("Statistic").asText()).isEqualTo("Maximum");
+        assertThat(alarm.path("ComparisonOperator").asText()).isEqualTo(comparison);
+        return alarm;
     }
 
     private static JsonNode alarmOn(String metricName) {
