@@ -40,6 +40,8 @@ class DeploymentTemplateTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOPIC = "arn:aws:sns:REGION:ACCOUNT_ID:";
     private static final String QUEUE = "arn:aws:sqs:REGION:ACCOUNT_ID:";
+    /** The stack name deploy/README.md deploys with. */
+    private static final String STACK = "donut-states";
 
     private static Template template;
     private static Properties app;
@@ -74,7 +76,7 @@ class DeploymentTemplateTest {
     void createsTheTopicAndQueuesTheAppLooksFor() {
         assertThat(template.resourcesOfType("AWS::SNS::Topic"))
                 .extracting(topic -> template.resolve(topic.at("/Properties/TopicName")).asText())
-                .containsExactly(appDefault("aws.stock-topic"));
+                .containsExactlyInAnyOrder(appDefault("aws.stock-topic"), STACK + "-alarms");
         assertThat(template.resourcesOfType("AWS::SQS::Queue"))
                 .extracting(queue -> template.resolve(queue.at("/Properties/QueueName")).asText())
                 .containsExactlyInAnyOrder(appDefault("aws.stock-queue"), appDefault("aws.stock-dlq"));
@@ -103,7 +105,8 @@ class DeploymentTemplateTest {
 
     @Test
     void topicDeliversToTheQueueInItsEnvelopeAsTheAppsProvisioningDoes() {
-        List<JsonNode> subscriptions = template.resourcesOfType("AWS::SNS::Subscription");
+        List<JsonNode> subscriptions = template.resourcesOfType("AWS::SNS::Subscription").stream()
+                .filter(subscription -> subscription.at("/Properties/Protocol").asText().equals("sqs")).toList();
         assertThat(subscriptions).hasSize(1);
         JsonNode subscription = template.resolve(subscriptions.get(0).path("Properties"));
 
@@ -181,6 +184,117 @@ class DeploymentTemplateTest {
         assertThat(template.resolve(outputs.at("/QueueUrl/Value")).asText()).isEqualTo(queueUrl(appDefault("aws.stock-queue")));
         assertThat(template.resolve(outputs.at("/DeadLetterQueueUrl/Value")).asText()).isEqualTo(queueUrl(appDefault("aws.stock-dlq")));
         assertThat(outputs.at("/AppPolicyArn/Value")).isEqualTo(json("{\"Ref\": \"" + template.logicalIdOfType("AWS::IAM::ManagedPolicy") + "\"}"));
+    }
+
+    @Test
+    void alarmsGoToTheOpsTopicWhichMailsTheGivenAddressOnlyWhenOneIsGiven() {
+        String alarmTopic = TOPIC + STACK + "-alarms";
+        List<JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm");
+        assertThat(alarms).hasSize(3).allSatisfy(alarm -> {
+            JsonNode properties = template.resolve(alarm.path("Properties"));
+            assertThat(properties.path("AlarmActions")).containsExactly(TextNode.valueOf(alarmTopic));
+            assertThat(properties.path("OKActions")).containsExactly(TextNode.valueOf(alarmTopic));
+            // No data is what an idle queue or load balancer reports, not a fault.
+            assertThat(properties.path("TreatMissingData").asText()).isEqualTo("notBreaching");
+        });
+        assertThat(template.resolve(template.root.at("/Outputs/AlarmTopicArn/Value")).asText()).isEqualTo(alarmTopic);
+
+        JsonNode email = template.resourcesOfType("AWS::SNS::Subscription").stream()
+                .filter(subscription -> subscription.at("/Properties/Protocol").asText().equals("email"))
+                .findFirst().orElseGet(() -> fail("no email subscription"));
+        assertThat(template.resolve(email.at("/Properties/TopicArn")).asText()).isEqualTo(alarmTopic);
+        assertThat(email.at("/Properties/Endpoint")).isEqualTo(json("{\"Ref\": \"OpsEmail\"}"));
+        assertThat(template.parameterDefault("OpsEmail")).isEmpty();
+        assertOnlyWhenGiven(email, "OpsEmail");
+    }
+
+    @Test
+    void aDeadLetterWaitingOnTheDeadLetterQueueRaisesAnAlarm() {
+        JsonNode alarm = sqsAlarm("ApproximateNumberOfMessagesVisible", appDefault("aws.stock-dlq"), "GreaterThanOrEqualToThreshold");
+
+        assertThat(alarm.path("Threshold").asDouble()).isEqualTo(1);
+        assertThat(alarm.path("Period").asInt() * alarm.path("EvaluationPeriods").asInt()).as("seconds until it fires").isLessThanOrEqualTo(60);
+    }
+
+    @Test
+    void theOldestMessageOnTheQueueRaisesAnAlarmOnceOlderThanAnyConsumerKeepsOne() {
+        JsonNode alarm = sqsAlarm("ApproximateAgeOfOldestMessage", appDefault("aws.stock-queue"), "GreaterThanThreshold");
+
+        assertThat(alarmOn("ApproximateAgeOfOldestMessage").at("/Properties/Threshold")).isEqualTo(json("{\"Ref\": \"QueueAgeAlarmSeconds\"}"));
+        // A consumer keeps a message on the queue while it retries the factory, up to its lease, and a
+        // lost receive brings one back after a visibility timeout and a long poll: neither may alarm.
+        int longestLegitimateAge = Integer.parseInt(appDefault("factory.lease-s")) + Integer.parseInt(appDefault("aws.visibility-timeout-s"))
+                + Integer.parseInt(appDefault("aws.poll-wait-s"));
+        // README, "Every restock request ends": published again after 120 s; a few minutes means nobody consumes.
+        assertThat(alarm.path("Threshold").asInt()).isGreaterThan(longestLegitimateAge).isLessThanOrEqualTo(600);
+    }
+
+    @Test
+    void fiveHundredsOnTheLoadBalancerRaiseAnAlarmWhenTheLoadBalancerIsNamed() {
+        JsonNode alarm = template.resourcesOfType("AWS::CloudWatch::Alarm").stream()
+                .filter(candidate -> candidate.at("/Properties/Metrics").isArray())
+                .findFirst().orElseGet(() -> fail("no alarm on metric math"));
+        assertOnlyWhenGiven(alarm, "LoadBalancerFullName");
+        assertThat(template.parameterDefault("LoadBalancerFullName")).isEmpty();
+
+        JsonNode metrics = alarm.at("/Properties/Metrics");
+        Map<String, String> measured = new TreeMap<>();
+        for (JsonNode metric : metrics) {
+            JsonNode stat = metric.path("MetricStat");
+            if (stat.isObject()) {
+                assertThat(stat.at("/Metric/Namespace").asText()).isEqualTo("AWS/ApplicationELB");
+                assertThat(stat.at("/Metric/Dimensions")).isEqualTo(json("[{\"Name\": \"LoadBalancer\", \"Value\": {\"Ref\": \"LoadBalancerFullName\"}}]"));
+                assertThat(stat.path("Stat").asText()).isEqualTo("Sum");
+                measured.put(metric.path("Id").asText(), stat.at("/Metric/MetricName").asText());
+            }
+        }
+        assertThat(measured.values()).containsExactlyInAnyOrder("HTTPCode_Target_5XX_Count", "HTTPCode_ELB_5XX_Count", "RequestCount");
+        List<JsonNode> returned = new ArrayList<>();
+        metrics.forEach(metric -> {
+            if (metric.path("ReturnData").asBoolean(true)) {
+                returned.add(metric);
+            }
+        });
+        assertThat(returned).as("CloudWatch alarms on exactly one series").hasSize(1);
+        assertThat(returned.get(0).path("Expression").asText()).as("a share of the answers, not a count").contains("100 *").contains("/");
+        assertThat(alarm.at("/Properties/Threshold")).isEqualTo(json("{\"Ref\": \"LoadBalancer5xxPercent\"}"));
+        assertThat(alarm.at("/Properties/ComparisonOperator").asText()).isEqualTo("GreaterThanOrEqualToThreshold");
+    }
+
+    @Test
+    void everyAlarmNamesTheRunbookSectionOnWhatToDo() throws IOException {
+        Set<String> headings = new TreeSet<>();
+        read("deploy/RUNBOOK.md").lines().filter(line -> line.startsWith("#")).forEach(line -> headings.add(line.replaceFirst("^#+\\s*", "")));
+        for (JsonNode alarm : template.resourcesOfType("AWS::CloudWatch::Alarm")) {
+            Matcher section = Pattern.compile("deploy/RUNBOOK\\.md, \"([^\"]+)\"").matcher(alarm.at("/Properties/AlarmDescription").asText());
+            assertThat(section.find()).as("alarm %s names a runbook section", alarm.at("/Properties/AlarmDescription").asText()).isTrue();
+            assertThat(headings).contains(section.group(1));
+        }
+    }
+
+    /** The one alarm on this SQS metric, resolved, after checking the queue it watches and how it compares. */
+    private static JsonNode sqsAlarm(String metricName, String queue, String comparison) {
+        JsonNode alarm = template.resolve(alarmOn(metricName).path("Properties"));
+        assertThat(alarm.path("Namespace").asText()).isEqualTo("AWS/SQS");
+        assertThat(alarm.path("Dimensions")).isEqualTo(json("[{\"Name\": \"QueueName\", \"Value\": \"%s\"}]".formatted(queue)));
+        assertThat(alarm.path("Statistic").asText()).isEqualTo("Maximum");
+        assertThat(alarm.path("ComparisonOperator").asText()).isEqualTo(comparison);
+        return alarm;
+    }
+
+    private static JsonNode alarmOn(String metricName) {
+        List<JsonNode> alarms = template.resourcesOfType("AWS::CloudWatch::Alarm").stream()
+                .filter(alarm -> alarm.at("/Properties/MetricName").asText().equals(metricName)).toList();
+        assertThat(alarms).as("alarms on %s", metricName).hasSize(1);
+        return alarms.get(0);
+    }
+
+    /** The resource's condition holds exactly when the parameter is not empty. */
+    private static void assertOnlyWhenGiven(JsonNode resource, String parameter) {
+        String condition = resource.path("Condition").asText();
+        assertThat(condition).as("a condition on the resource").isNotEmpty();
+        assertThat(template.root.path("Conditions").path(condition))
+                .isEqualTo(json("{\"Fn::Not\": [{\"Fn::Equals\": [{\"Ref\": \"%s\"}, \"\"]}]}".formatted(parameter)));
     }
 
     @Test
@@ -280,7 +394,7 @@ class DeploymentTemplateTest {
 
         private static final Pattern SUB = Pattern.compile("\\$\\{([^}]+)}");
         private static final Map<String, String> PSEUDO = Map.of(
-                "AWS::Region", "REGION", "AWS::AccountId", "ACCOUNT_ID", "AWS::Partition", "aws");
+                "AWS::Region", "REGION", "AWS::AccountId", "ACCOUNT_ID", "AWS::Partition", "aws", "AWS::StackName", STACK);
 
         final JsonNode root;
 

@@ -174,6 +174,14 @@ final class Emulator implements AutoCloseable {
         return sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
     }
 
+    /**
+     * The messages a receive would hand out now, left where they are (visibility 0). A receive,
+     * not the queue's counts: fauxqs brings a message whose visibility ran out back only on one.
+     */
+    List<Message> peek(String queue) {
+        return sqs.receiveMessage(b -> b.queueUrl(urlOf(queue)).maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(0)).messages();
+    }
+
     /** Messages on the queue, waiting or taken by a consumer and not yet deleted. */
     int messagesOn(String queue) {
         String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
