@@ -227,6 +227,11 @@ final class AppProcess implements AutoCloseable {
         return port;
     }
 
+    /** The running app's process id, for the JDK's own tools (jcmd). */
+    long pid() {
+        return process.pid();
+    }
+
     Answer putProduct(String sku, int stock, int restockQuantity) {
         String body = """
                 {"name":"Test donut %s","price":2.50,"stock":%d,"factoryId":"factory_01","restockQuantity":%d}"""
