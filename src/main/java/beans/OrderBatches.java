@@ -34,6 +34,8 @@ public final class OrderBatches {
     /** Exchange variables the sales route reads after {@link #sell}. */
     public static final String SOLD = "sold";
     public static final String IDEMPOTENCY_RACE = "idempotencyRace";
+    /** Set by the batch's route when its SKU names no product: nothing was sold, each order is answered 404. */
+    public static final String UNKNOWN_PRODUCT = "unknownProduct";
 
     private final ProducerTemplate producer;
     private final String batchUri;
@@ -171,6 +173,9 @@ public final class OrderBatches {
         } else if (failure != null) {
             Exception cause = failure;
             selling.forEach(p -> p.failure = cause);
+        } else if (Boolean.TRUE.equals(result.getVariable(UNKNOWN_PRODUCT))) {
+            ApiException unknown = ApiException.notFound("UNKNOWN_SKU", "No such product.");
+            selling.forEach(p -> p.failure = unknown);
         } else {
             selling.forEach(p -> p.sold = Boolean.TRUE.equals(p.order.get(SOLD)));
         }
