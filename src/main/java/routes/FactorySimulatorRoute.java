@@ -1,5 +1,6 @@
 package routes;
 
+import beans.HttpRequestAllowlist;
 import config.Properties;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
@@ -25,10 +26,12 @@ public class FactorySimulatorRoute extends RouteBuilder {
                 .get().to("direct:simulatedOrders");
 
         from("direct:simulatedOrders").routeId("factory-simulator-orders")
+                .process(HttpRequestAllowlist.none())
                 .setBody(method("factorySimulator", "ordersTaken"))
                 .bean("jsonResponses", "ok");
 
         from("direct:simulateFactory").routeId("factory-simulator")
+                .process(HttpRequestAllowlist.none())
                 .convertBodyTo(String.class)
                 .delay(simple("{{simulator.latency-ms}}")).asyncDelayed()
                 .choice()

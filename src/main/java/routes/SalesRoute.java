@@ -1,11 +1,14 @@
 package routes;
 
+import beans.HttpRequestAllowlist;
 import beans.OrderBatches;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefinition;
 
+import static beans.HttpRequestAllowlist.CONTENT_TYPE;
+import static beans.HttpRequestAllowlist.IDEMPOTENCY_KEY;
 import static beans.OrderBatches.IDEMPOTENCY_RACE;
 import static beans.OrderBatches.SOLD;
 import static org.apache.camel.builder.PredicateBuilder.and;
@@ -31,12 +34,14 @@ public class SalesRoute extends RouteBuilder {
 
         from("direct:placeOrder").routeId("place-order").routeConfigurationId(ApiErrorHandling.ID)
                 .onCompletion().modeBeforeConsumer().onWhen(rejected).bean("businessMetrics", "orderRejected").end()
+                .process(HttpRequestAllowlist.none().headers(CONTENT_TYPE, IDEMPOTENCY_KEY))
                 .bean("orderRequests", "parse")
                 .to("direct:order");
 
         // The seed's button: one of the default product, same answers as POST /api/orders.
         from("direct:checkout").routeId("checkout").routeConfigurationId(ApiErrorHandling.ID)
                 .onCompletion().modeBeforeConsumer().onWhen(rejected).bean("businessMetrics", "orderRejected").end()
+                .process(HttpRequestAllowlist.none().headers(IDEMPOTENCY_KEY))
                 .bean("orderRequests", "checkout")
                 .to("direct:order");
 
