@@ -5,6 +5,7 @@ import beans.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 
 import static beans.HttpRequestAllowlist.AUTHORIZATION;
+import static beans.HttpRequestAllowlist.CONTENT_ENCODING;
 import static beans.HttpRequestAllowlist.CONTENT_TYPE;
 
 /** The catalogue: anyone may read it, admins create and change products. */
@@ -34,7 +35,7 @@ public class ProductRoute extends RouteBuilder {
                 .bean("jsonResponses", "ok");
 
         from("direct:putProduct").routeId("put-product").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none().headers(AUTHORIZATION, CONTENT_TYPE).path("sku"))
+                .process(HttpRequestAllowlist.none().headers(AUTHORIZATION, CONTENT_TYPE, CONTENT_ENCODING).path("sku"))
                 .bean("adminAuthorization", "check")
                 .bean("productRequests", "parse")
                 .to("direct:saveProduct")

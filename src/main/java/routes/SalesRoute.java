@@ -7,6 +7,7 @@ import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefinition;
 
+import static beans.HttpRequestAllowlist.CONTENT_ENCODING;
 import static beans.HttpRequestAllowlist.CONTENT_TYPE;
 import static beans.HttpRequestAllowlist.IDEMPOTENCY_KEY;
 import static beans.OrderBatches.IDEMPOTENCY_RACE;
@@ -34,7 +35,7 @@ public class SalesRoute extends RouteBuilder {
 
         from("direct:placeOrder").routeId("place-order").routeConfigurationId(ApiErrorHandling.ID)
                 .onCompletion().modeBeforeConsumer().onWhen(rejected).bean("businessMetrics", "orderRejected").end()
-                .process(HttpRequestAllowlist.none().headers(CONTENT_TYPE, IDEMPOTENCY_KEY))
+                .process(HttpRequestAllowlist.none().headers(CONTENT_TYPE, CONTENT_ENCODING, IDEMPOTENCY_KEY))
                 .bean("orderRequests", "parse")
                 .to("direct:order");
 

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.concurrent.Future;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -102,6 +105,76 @@ class HostileInputTest {
             assertThat(query.body().get("sku").asText()).isEqualTo("CP-502101");
             assertThat(header.status()).isEqualTo(200);
             assertThat(header.body().get("sku").asText()).isEqualTo("CP-502101");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "application/json;charset=\"UTF-8\"", "Application/JSON"})
+        void jsonInUtf8IsTakenWithOrWithoutItsCharset(String contentType) {
+            assertThat(post("/api/orders", ORDER, Map.of("Content-Type", contentType)).status()).isEqualTo(201);
+        }
+
+        @Test
+        void aBodyThatIsNotUtf8IsRefused() {
+            byte[] latin1 = "{\"sku\":\"CP-502101\",\"quantity\":1,\"note\":\"crème\"}".getBytes(StandardCharsets.ISO_8859_1);
+
+            Answer answer = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/orders"))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)), Map.of("Content-Type", "application/json"));
+
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body().get("message").asText()).isEqualTo("The request body is not valid UTF-8.");
+        }
+
+        @Test
+        void aSecondJsonDocumentAfterTheFirstSellsNothing() {
+            int before = stockOf("CP-502101");
+
+            Answer answer = post("/api/orders", ORDER + ORDER, Map.of());
+
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body().get("message").asText()).isEqualTo("The request body must hold one JSON object and nothing after it.");
+            assertThat(stockOf("CP-502101")).isEqualTo(before);
+        }
+
+        @Test
+        void parseErrorsAreOurOwnSentences() {
+            assertThat(post("/api/orders", "{\"sku\":\"CP-502101\",\"quantity\":NaN}", Map.of()).body().get("message").asText())
+                    .matches("The request body is not valid JSON \\(line 1, column \\d+\\)\\.");
+            assertThat(post("/api/orders", "{\"sku\":\"CP-502101\",\"quantity\":1,\"quantity\":2}", Map.of()).body().get("message").asText())
+                    .isEqualTo("'quantity' appears more than once in the request body.");
+            assertThat(post("/api/orders", "[".repeat(1200), Map.of()).body().get("message").asText())
+                    .isEqualTo("The request body nests JSON deeper than 1000 levels or holds a number longer than 1000 characters.");
+        }
+
+        @Test
+        void aPriceKeepsItsTwoDecimalsOrIsRefused() {
+            assertThat(put("/api/products/HI-2", donut("\"Glazed\"", "2.90"), Map.of("Authorization", ADMIN)).status()).isEqualTo(201);
+            assertThat(get("/api/products/HI-2").body().get("price").decimalValue()).isEqualByComparingTo("2.90");
+
+            for (String price : new String[] {"1e-400", "1e999", "2.999", "0.001"}) {
+                Answer refused = put("/api/products/HI-3", donut("\"Glazed\"", price), Map.of("Authorization", ADMIN));
+                assertThat(refused.status()).as(price).isEqualTo(400);
+                assertThat(refused.body().get("error").asText()).isEqualTo("INVALID_PRICE");
+            }
+            assertThat(db().queryForObject("SELECT COUNT(*) FROM products WHERE sku = 'HI-3'", Integer.class)).isZero();
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Crème brûlée", "\\ud83c\\udf69 Donut", "\\ud83d\\udc68\\u200d\\ud83d\\udc69\\u200d\\ud83d\\udc67 family box", "دونات بالعسل", "  Glazed  "})
+        void aNameMayBeAnyVisibleText(String name) {
+            Answer answer = put("/api/products/HI-4", donut("\"" + name + "\"", "1.00"), Map.of("Authorization", ADMIN));
+
+            assertThat(answer.status()).as(answer.toString()).isIn(200, 201);
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"Glazed\\u0085", "Gla\\u202Ezed", "Glazed\\u2066x\\u2069", "Glazed\\ud800", "\\udc00", "\\u200b\\u200b",
+                "\\u3164", "\\u2800", "Glazed\\uffff", "Glazed\\ufdd0", "Glazed\\u2028", "Glazed\\u0000", "Glazed\\u00ad", "\\u0301"})
+        void aNameWithHiddenOrBrokenCharactersIsRefused(String name) {
+            Answer answer = put("/api/products/HI-5", donut("\"" + name + "\"", "1.00"), Map.of("Authorization", ADMIN));
+
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.body().get("error").asText()).isEqualTo("INVALID_NAME");
+            assertThat(answer.body().get("message").asText()).contains("visible").contains("bidirectional");
         }
     }
 }
