@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * What a hostile client tries beyond the bad-requests corpus. Each is refused or ignored,
@@ -175,6 +177,58 @@ class HostileInputTest {
             assertThat(answer.status()).isEqualTo(400);
             assertThat(answer.body().get("error").asText()).isEqualTo("INVALID_NAME");
             assertThat(answer.body().get("message").asText()).contains("visible").contains("bidirectional");
+        }
+
+        @Test
+        void headIsAnsweredWhereGetIsWithoutABody() throws Exception {
+            for (String path : new String[] {"/api/products", "/api/products/CP-502101", "/observe/health", "/api/openapi.yaml"}) {
+                HttpResponse<String> head = head(path);
+                assertThat(head.statusCode()).as(path).isEqualTo(200);
+                assertThat(head.body()).as(path).isEmpty();
+            }
+            assertThat(head("/api/products/NO-SUCH").statusCode()).isEqualTo(404);
+            HttpResponse<String> noGet = head("/api/orders");
+            assertThat(noGet.statusCode()).isEqualTo(405);
+            assertThat(noGet.headers().firstValue("Allow")).hasValue("POST");
+        }
+
+        @Test
+        void a405NamesTheAllowedMethodsInAnAllowHeader() throws Exception {
+            HttpResponse<String> delete = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/products/CP-502101")).DELETE().build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(delete.statusCode()).isEqualTo(405);
+            assertThat(delete.headers().firstValue("Allow")).hasValue("GET, HEAD, PUT");
+            assertThat(JSON.readTree(delete.body()).get("error").asText()).isEqualTo("METHOD_NOT_ALLOWED");
+        }
+
+        @Test
+        void healthDetailNeedsTheAdminTokenAndThePlainStatusDoesNot() {
+            await().atMost(10, TimeUnit.SECONDS).until(() -> get("/observe/health").status() == 200);
+
+            Answer plain = get("/observe/health");
+            Answer oneline = get("/observe/health/ready?exposureLevel=oneline");
+            Answer anonymous = get("/observe/health?exposureLevel=full");
+            Answer anyCase = get("/observe/health?EXPOSURELEVEL=full");
+            Answer doubledSlash = get("/observe//health?exposureLevel=full");
+            Answer escaped = get("/observe/%68ealth/ready?exposureLevel=full");
+            Answer admin = get("/observe/health?exposureLevel=full", Map.of("Authorization", ADMIN));
+
+            assertThat(plain.body().fieldNames()).toIterable().containsExactly("status");
+            assertThat(oneline.status()).isEqualTo(200);
+            assertThat(oneline.body().has("checks")).isFalse();
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.body().get("error").asText()).isEqualTo("UNAUTHORIZED");
+            assertThat(anyCase.body().has("checks")).as("a differently spelt parameter: " + anyCase).isFalse();
+            assertThat(doubledSlash.body().has("checks")).as("a doubled slash: " + doubledSlash).isFalse();
+            assertThat(escaped.body().has("checks")).as("an escaped path: " + escaped).isFalse();
+            assertThat(admin.status()).isEqualTo(200);
+            assertThat(admin.body().get("checks").findValuesAsText("name")).contains("database");
+        }
+
+        private HttpResponse<String> head(String path) throws Exception {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
     }
 }

@@ -1,0 +1,28 @@
+package config;
+
+import beans.JsonResponses;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+
+/** The answers the HTTP server gives itself, before any route runs, in the API's error shape. */
+final class EdgeAnswers {
+
+    private final JsonResponses answers;
+
+    EdgeAnswers(JsonResponses answers) {
+        this.answers = answers;
+    }
+
+    Future<Void> answer(RoutingContext routing, int status, String code, String message) {
+        Buffer body;
+        try {
+            body = Buffer.buffer(answers.errorBody(code, message));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The error shape cannot be written", e);
+        }
+        return routing.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
+    }
+}
