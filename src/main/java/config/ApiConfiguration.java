@@ -45,6 +45,8 @@ public class ApiConfiguration implements CamelConfiguration {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(properties.getInt("http.worker-threads")));
         EdgeAnswers edgeAnswers = new EdgeAnswers(jsonResponses);
         registry.bind("vertx", new HttpServerVertx((VertxInternal) vertx, context,
+                new SlowClientLimits(vertx, properties.getInt("http.header-read-timeout-ms"),
+                        properties.getInt("http.body-read-timeout-ms"), properties.getInt("http.idle-timeout-ms"), edgeAnswers),
                 new HttpEdge(edgeAnswers, adminAuthorization,
                         context.getPropertiesComponent().resolveProperty("camel.management.health-path").orElse("/observe/health"),
                         properties.getInt("camel.server.max-body-size"))));

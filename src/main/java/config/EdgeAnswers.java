@@ -25,4 +25,14 @@ final class EdgeAnswers {
         }
         return routing.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body);
     }
+
+    /** For a request whose body will not be read to its end: the connection goes once the answer is out. */
+    void answerAndClose(RoutingContext routing, int status, String code, String message) {
+        if (routing.response().ended() || routing.response().closed()) {
+            routing.request().connection().close();
+            return;
+        }
+        routing.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        answer(routing, status, code, message).onComplete(written -> routing.request().connection().close());
+    }
 }

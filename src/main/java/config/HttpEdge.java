@@ -82,8 +82,8 @@ final class HttpEdge {
      * The body reader fails the request with a status (413, 400), and so does a client that goes
      * away mid-request; these answer in the error shape, or not at all, instead of reaching
      * Vert.x's last resort, which logs each as an error. Anything else goes on to that. The
-     * connection stays: the server reads what is left of the body and throws it away, so that a
-     * client still sending reads the answer afterwards.
+     * connection stays: the server reads what is left of the body and throws it away (within
+     * HTTP_BODY_READ_TIMEOUT_MS), so that a client still sending reads the answer afterwards.
      */
     void answerClientFailures(RoutingContext routing) {
         if (routing.response().ended() || routing.response().closed()) {

@@ -27,6 +27,9 @@ class StartupChecksTest {
                 {Map.of("factory.lease-s", "400"), "FACTORY_LEASE_S must be shorter than STOCK_QUEUE_VISIBILITY_TIMEOUT_S"},
                 {Map.of("aws.poll-wait-s", "20"), "AWS_POLL_WAIT_S by at least 500 ms"},
                 {Map.of("aws.dlq-retention-s", "60"), "STOCK_DLQ_RETENTION_S must be longer than STOCK_QUEUE_RETENTION_S"},
+                {Map.of("http.header-read-timeout-ms", "0"), "HTTP_HEADER_READ_TIMEOUT_MS must be a whole number"},
+                {Map.of("http.body-read-timeout-ms", "soon"), "HTTP_BODY_READ_TIMEOUT_MS must be a whole number"},
+                {Map.of("http.idle-timeout-ms", "-1"), "HTTP_IDLE_TIMEOUT_MS must be a whole number"},
         };
     }
 
