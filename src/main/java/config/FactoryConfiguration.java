@@ -5,6 +5,7 @@ import javax.sql.DataSource;
 import beans.CallbackSigner;
 import beans.FactoryOrders;
 import beans.FactorySimulator;
+import beans.JsonRequests;
 import beans.OpsAlerts;
 import beans.RestockNotifications;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -30,8 +31,10 @@ public class FactoryConfiguration implements CamelConfiguration {
         registry.bind("factoryOrders", new FactoryOrders(mapper, signer, properties.get("factory.requester")));
         registry.bind("opsAlerts", new OpsAlerts(publicBaseUrl));
         registry.bind("factorySimulator", new FactorySimulator(mapper,
+                new JsonRequests(properties.getInt("api.max-body-bytes")), publicBaseUrl,
                 Double.parseDouble(properties.get("simulator.failure-rate")),
-                Double.parseDouble(properties.get("simulator.duplicate-rate"))));
+                Double.parseDouble(properties.get("simulator.duplicate-rate")),
+                properties.getInt("simulator.max-orders-counted")));
 
         JdbcMessageIdRepository alerted = new JdbcMessageIdRepository(
                 registry.lookupByNameAndType("dataSource", DataSource.class), "ops-alerts");

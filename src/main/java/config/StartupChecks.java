@@ -86,6 +86,8 @@ public class StartupChecks implements CamelConfiguration {
             intRule("simulator.delivery-threads", "SIMULATOR_DELIVERY_THREADS", 1, 64),
             intRule("simulator.callback-retries", "SIMULATOR_CALLBACK_RETRIES", 0, 1000),
             intRule("simulator.callback-retry-delay-ms", "SIMULATOR_CALLBACK_RETRY_DELAY_MS", 0, 600_000),
+            intRule("simulator.max-pending-deliveries", "SIMULATOR_MAX_PENDING_DELIVERIES", 1, 100_000),
+            intRule("simulator.max-orders-counted", "SIMULATOR_MAX_ORDERS_COUNTED", 1, 1_000_000),
             new Rule("security.admin-token", "ADMIN_TOKEN", "at least 16 characters", v -> v.length() >= 16),
             new Rule("security.callback-secret", "CALLBACK_SECRET", "at least 16 characters", v -> v.length() >= 16));
 

@@ -4,13 +4,19 @@ import beans.HttpRequestAllowlist;
 import config.Properties;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+import static beans.HttpRequestAllowlist.CONTENT_ENCODING;
+import static beans.HttpRequestAllowlist.CONTENT_TYPE;
 
 /**
  * A stand-in for the legacy Factory-States API (FACTORY_SIMULATOR=on, never in production):
  * POST /simulator/api/manufactures answers 201 with a job id, then after SIMULATOR_DELAY_MS
  * posts the same order to its CallbackUrl, once or twice; it takes SIMULATOR_LATENCY_MS to
  * answer and fails at SIMULATOR_FAILURE_RATE; a callback nobody answers is tried again
- * SIMULATOR_CALLBACK_RETRIES times.
+ * SIMULATOR_CALLBACK_RETRIES times. It calls back only to this app (PUBLIC_BASE_URL), and keeps at
+ * most SIMULATOR_MAX_PENDING_DELIVERIES deliveries waiting besides the SIMULATOR_DELIVERY_THREADS
+ * being delivered; beyond that it answers 503, as a busy factory would.
  */
 public class FactorySimulatorRoute extends RouteBuilder {
 
@@ -25,28 +31,42 @@ public class FactorySimulatorRoute extends RouteBuilder {
                 // Not part of the legacy API: how many orders the simulator took per request id.
                 .get().to("direct:simulatedOrders");
 
-        from("direct:simulatedOrders").routeId("factory-simulator-orders")
+        // Both queue ends name the same bound: Camel refuses a second size for one queue.
+        String deliveries = "seda:simulatedDeliveries?size={{simulator.max-pending-deliveries}}";
+
+        from("direct:simulatedOrders").routeId("factory-simulator-orders").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none())
                 .setBody(method("factorySimulator", "ordersTaken"))
                 .bean("jsonResponses", "ok");
 
-        from("direct:simulateFactory").routeId("factory-simulator")
-                .process(HttpRequestAllowlist.none())
-                .convertBodyTo(String.class)
+        from("direct:simulateFactory").routeId("factory-simulator").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none().headers(CONTENT_TYPE, CONTENT_ENCODING))
+                .setBody(method("factorySimulator", "order"))
                 .delay(simple("{{simulator.latency-ms}}")).asyncDelayed()
                 .choice()
                     .when(method("factorySimulator", "fails"))
                         .bean("jsonResponses", "error(*, 503, 'FACTORY_UNAVAILABLE', 'The simulated factory failed this order.')")
                     .otherwise()
                         .setVariable("jobId", method("factorySimulator", "newJobId"))
-                        .wireTap("seda:simulatedDeliveries")
-                        .setBody(method("factorySimulator", "accepted"))
-                        .bean("jsonResponses", "created");
+                        .doTry()
+                            .to(deliveries + "&waitForTaskToComplete=Never")
+                            .setBody(method("factorySimulator", "accepted"))
+                            .bean("jsonResponses", "created")
+                        .doCatch(IllegalStateException.class)
+                            .bean("jsonResponses", "error(*, 503, 'FACTORY_BUSY', 'The simulated factory has too many deliveries waiting.')")
+                        .end();
 
-        from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId("factory-simulator-delivery")
+        from(deliveries + "&concurrentConsumers={{simulator.delivery-threads}}").routeId("factory-simulator-delivery")
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(settings.getInt("simulator.callback-retries"))
                         .redeliveryDelay(settings.getInt("simulator.callback-retry-delay-ms")))
-                .delay(simple("{{simulator.delay-ms}}"))
+                // A callback this app refused (a forged or stale one) is not tried again, and is one line.
+                .onException(HttpOperationFailedException.class).onWhen(simple("${exception.statusCode} < 500")).handled(true)
+                    .log("Simulated factory job ${variable.jobId}: callback refused with ${exception.statusCode}")
+                .end()
+                // A delivery holds its thread while it waits, so that the deliveries kept are the
+                // queue's and the threads' and no more (an asynchronous delay would empty the queue
+                // into the timer at once).
+                .delay(simple("{{simulator.delay-ms}}")).syncDelayed()
                 .removeHeaders("*")
                 .setVariable("callbackUrl", method("factorySimulator", "callbackUrl"))
                 .loop(method("factorySimulator", "deliveries")).copy()

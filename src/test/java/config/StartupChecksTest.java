@@ -30,6 +30,8 @@ class StartupChecksTest {
                 {Map.of("http.header-read-timeout-ms", "0"), "HTTP_HEADER_READ_TIMEOUT_MS must be a whole number"},
                 {Map.of("http.body-read-timeout-ms", "soon"), "HTTP_BODY_READ_TIMEOUT_MS must be a whole number"},
                 {Map.of("http.idle-timeout-ms", "-1"), "HTTP_IDLE_TIMEOUT_MS must be a whole number"},
+                {Map.of("simulator.max-pending-deliveries", "0"), "SIMULATOR_MAX_PENDING_DELIVERIES must be a whole number"},
+                {Map.of("simulator.max-orders-counted", "lots"), "SIMULATOR_MAX_ORDERS_COUNTED must be a whole number"},
         };
     }
 

@@ -22,6 +22,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,8 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What a hostile client tries beyond the bad-requests corpus. Each is refused or ignored,
- * changes nothing it should not, and the app logs nothing about it above INFO.
+ * What a hostile client tries beyond the bad-requests corpus: setting the routes' internal
+ * state, sending the admin token where it does not belong, loose parsing, hidden characters,
+ * slow connections and the factory simulator as a relay. Each is refused or ignored, changes
+ * nothing it should not, and the app logs nothing about it above INFO.
  */
 class HostileInputTest {
 
@@ -368,6 +372,79 @@ class HostileInputTest {
 
         private static long millisSince(long start) {
             return Duration.ofNanos(System.nanoTime() - start).toMillis();
+        }
+    }
+
+    /** The factory simulator, left on: it calls back only to this app. */
+    @Nested
+    class Simulator extends RouteTestSupport {
+
+        @Override
+        protected Map<String, String> extraProperties() {
+            return Map.of("simulator.enabled", "on", "simulator.delay-ms", "0", "simulator.callback-retries", "0");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"http://127.0.0.1:9/anywhere", "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd",
+                "{base}.example.org/api/restock?request=x", "{base}@example.org/api/restock?request=x", "{base}/api/restock-requests?x=1",
+                "{base}/api/restock?request=x y"})
+        void anOrderWhoseCallbackIsNotThisAppsIsRefusedAndNeverCalled(String callbackUrl) {
+            try (AppLog log = AppLog.capture()) {
+                Answer refused = post("/simulator/api/manufactures",
+                        FactorySimulatorRouteTest.factoryOrder(callbackUrl.replace("{base}", baseUrl())), Map.of());
+
+                assertThat(refused.status()).isEqualTo(400);
+                assertThat(refused.body().get("error").asText()).isEqualTo("INVALID_CALLBACK_URL");
+                log.assertQuietFor(1);
+            }
+            assertThat(get("/simulator/api/manufactures").body().size()).as("orders taken").isZero();
+        }
+
+        @Test
+        void aBodyThatIsNotJsonIsRefusedWithA4xx() {
+            Answer notJson = post("/simulator/api/manufactures", "CallbackUrl=http://127.0.0.1:9", Map.of());
+            Answer notJsonAtAll = post("/simulator/api/manufactures", "nope", Map.of("Content-Type", "text/plain"));
+            Answer notAString = post("/simulator/api/manufactures", "{\"CallbackUrl\":{\"url\":\"" + baseUrl() + "\"}}", Map.of());
+
+            assertThat(notJson.status()).isEqualTo(400);
+            assertThat(notJson.body().get("error").asText()).isEqualTo("INVALID_JSON");
+            assertThat(notJsonAtAll.status()).isEqualTo(415);
+            assertThat(notAString.status()).isEqualTo(400);
+        }
+    }
+
+    /** The simulator keeps a bounded number of deliveries and counts. */
+    @Nested
+    class BusySimulator extends RouteTestSupport {
+
+        @Override
+        protected Map<String, String> extraProperties() {
+            return Map.of("simulator.enabled", "on", "simulator.delay-ms", "2000", "simulator.callback-retries", "0",
+                    "simulator.delivery-threads", "1", "simulator.max-pending-deliveries", "1", "simulator.max-orders-counted", "2");
+        }
+
+        @Test
+        void beyondItsBoundsItAnswers503AndForgetsTheOldestCounts() {
+            SedaEndpoint deliveries = context.getEndpoints().stream().filter(SedaEndpoint.class::isInstance)
+                    .map(SedaEndpoint.class::cast).findFirst().orElseThrow();
+
+            assertThat(order("r1").status()).isEqualTo(201);
+            // The one delivery thread has taken it and waits out the delivery delay.
+            await().atMost(10, TimeUnit.SECONDS).until(() -> deliveries.getCurrentQueueSize() == 0);
+            assertThat(order("r2").status()).isEqualTo(201);
+            Answer busy = order("r3");
+
+            assertThat(busy.status()).isEqualTo(503);
+            assertThat(busy.body().get("error").asText()).isEqualTo("FACTORY_BUSY");
+            await().atMost(20, TimeUnit.SECONDS).until(() -> deliveries.getCurrentQueueSize() == 0);
+            assertThat(order("r4").status()).isEqualTo(201);
+            JsonNode counted = get("/simulator/api/manufactures").body();
+            assertThat(counted.fieldNames()).toIterable().containsExactly("r2", "r4");
+        }
+
+        private Answer order(String requestId) {
+            return post("/simulator/api/manufactures", FactorySimulatorRouteTest.factoryOrder(
+                    baseUrl() + "/api/restock?request=" + requestId + "&signature=" + "0".repeat(64)), Map.of());
         }
     }
 }
