@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Whatever SKUs clients send, the app's live heap stays where it was: 20,000 orders for SKUs
  * that do not exist, then 20,000 orders spread over 5,000 real products, change the live heap
- * (measured by the JDK's jcmd after a full GC) by less than 2 MB.
+ * (measured by the JDK's jcmd after a full GC) by less than 2 MB, and log nothing above INFO.
  */
 class HeapStaysBoundedIT extends PipelineTest {
 
@@ -55,6 +55,9 @@ class HeapStaysBoundedIT extends PipelineTest {
                     before.bytes(), after.bytes(), after.bytes() - before.bytes(), before.lanes(), after.lanes());
             assertThat(after.bytes() - before.bytes()).as("live heap growth in bytes").isLessThan(LIMIT_BYTES);
             assertThat(database.stockOf(real(0))).isEqualTo(1_000 - 1 - ORDERS / PRODUCTS);
+            // Each unknown-SKU order once wrote two warnings with the message history.
+            assertThat(app.log().lines().filter(line -> line.contains(" ERROR ")
+                    || (line.contains(" WARN ") && line.contains("[vert.x-")))).as("errors, and warnings about requests").isEmpty();
         } finally {
             customers.shutdownNow();
         }
