@@ -59,8 +59,10 @@ public class FactorySimulatorRoute extends RouteBuilder {
         from(deliveries + "&concurrentConsumers={{simulator.delivery-threads}}").routeId("factory-simulator-delivery")
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(settings.getInt("simulator.callback-retries"))
                         .redeliveryDelay(settings.getInt("simulator.callback-retry-delay-ms")))
-                // A callback this app refused (a forged or stale one) is not tried again, and is one line.
-                .onException(HttpOperationFailedException.class).onWhen(simple("${exception.statusCode} < 500")).handled(true)
+                // A callback this app refused as not its own (400, 401: a forged one) is not tried
+                // again, and is one line. Any other answer is tried again: a 404 while the app is
+                // starting, before its routes are in, is no answer yet.
+                .onException(HttpOperationFailedException.class).onWhen(simple("${exception.statusCode} in '400,401'")).handled(true)
                     .log("Simulated factory job ${variable.jobId}: callback refused with ${exception.statusCode}")
                 .end()
                 // A delivery holds its thread while it waits, so that the deliveries kept are the
