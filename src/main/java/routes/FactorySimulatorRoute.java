@@ -3,6 +3,7 @@ package routes;
 import beans.HttpRequestAllowlist;
 import config.Properties;
 import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -15,10 +16,12 @@ import static beans.HttpRequestAllowlist.CONTENT_TYPE;
  * posts the same order to its CallbackUrl, once or twice; it takes SIMULATOR_LATENCY_MS to
  * answer and fails at SIMULATOR_FAILURE_RATE; a callback nobody answers is tried again
  * SIMULATOR_CALLBACK_RETRIES times. It calls back only to this app (PUBLIC_BASE_URL), and keeps at
- * most SIMULATOR_MAX_PENDING_DELIVERIES deliveries waiting besides the SIMULATOR_DELIVERY_THREADS
- * being delivered; beyond that it answers 503, as a busy factory would.
+ * most SIMULATOR_MAX_PENDING_DELIVERIES deliveries at once, waiting or being tried; beyond that it
+ * answers 503, as a busy factory would.
  */
 public class FactorySimulatorRoute extends RouteBuilder {
+
+    private static final String DELIVERY = "factory-simulator-delivery";
 
     @Override
     public void configure() {
@@ -31,8 +34,10 @@ public class FactorySimulatorRoute extends RouteBuilder {
                 // Not part of the legacy API: how many orders the simulator took per request id.
                 .get().to("direct:simulatedOrders");
 
-        // Both queue ends name the same bound: Camel refuses a second size for one queue.
-        String deliveries = "seda:simulatedDeliveries?size={{simulator.max-pending-deliveries}}";
+        int maxPendingDeliveries = settings.getInt("simulator.max-pending-deliveries");
+        // A delivery waits out its delay and its retries in the delivery route, so the route's
+        // exchanges in flight are the deliveries kept.
+        Predicate busy = exchange -> exchange.getContext().getInflightRepository().size(DELIVERY) >= maxPendingDeliveries;
 
         from("direct:simulatedOrders").routeId("factory-simulator-orders").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none())
@@ -46,17 +51,15 @@ public class FactorySimulatorRoute extends RouteBuilder {
                 .choice()
                     .when(method("factorySimulator", "fails"))
                         .bean("jsonResponses", "error(*, 503, 'FACTORY_UNAVAILABLE', 'The simulated factory failed this order.')")
+                    .when(busy)
+                        .bean("jsonResponses", "error(*, 503, 'FACTORY_BUSY', 'The simulated factory has too many deliveries waiting.')")
                     .otherwise()
                         .setVariable("jobId", method("factorySimulator", "newJobId"))
-                        .doTry()
-                            .to(deliveries + "&waitForTaskToComplete=Never")
-                            .setBody(method("factorySimulator", "accepted"))
-                            .bean("jsonResponses", "created")
-                        .doCatch(IllegalStateException.class)
-                            .bean("jsonResponses", "error(*, 503, 'FACTORY_BUSY', 'The simulated factory has too many deliveries waiting.')")
-                        .end();
+                        .wireTap("seda:simulatedDeliveries")
+                        .setBody(method("factorySimulator", "accepted"))
+                        .bean("jsonResponses", "created");
 
-        from(deliveries + "&concurrentConsumers={{simulator.delivery-threads}}").routeId("factory-simulator-delivery")
+        from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId(DELIVERY)
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(settings.getInt("simulator.callback-retries"))
                         .redeliveryDelay(settings.getInt("simulator.callback-retry-delay-ms")))
                 // A callback this app refused as not its own (400, 401: a forged one) is not tried
@@ -65,10 +68,7 @@ public class FactorySimulatorRoute extends RouteBuilder {
                 .onException(HttpOperationFailedException.class).onWhen(simple("${exception.statusCode} in '400,401'")).handled(true)
                     .log("Simulated factory job ${variable.jobId}: callback refused with ${exception.statusCode}")
                 .end()
-                // A delivery holds its thread while it waits, so that the deliveries kept are the
-                // queue's and the threads' and no more (an asynchronous delay would empty the queue
-                // into the timer at once).
-                .delay(simple("{{simulator.delay-ms}}")).syncDelayed()
+                .delay(simple("{{simulator.delay-ms}}"))
                 .removeHeaders("*")
                 .setVariable("callbackUrl", method("factorySimulator", "callbackUrl"))
                 .loop(method("factorySimulator", "deliveries")).copy()
