@@ -40,6 +40,9 @@ public final class JsonResponses {
     public void apiError(Exchange exchange) throws JsonProcessingException {
         ApiException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
         error(exchange, refused.status(), refused.code(), refused.getMessage());
+        if (refused instanceof MethodNotAllowed wrongMethod) {
+            exchange.getMessage().setHeader("Allow", wrongMethod.allowed());
+        }
     }
 
     public void unavailable(Exchange exchange) throws JsonProcessingException {
@@ -51,10 +54,19 @@ public final class JsonResponses {
     }
 
     public void error(Exchange exchange, int status, String code, String message) throws JsonProcessingException {
+        write(exchange, status, errorShape(code, message));
+    }
+
+    /** The error shape, for the answers the HTTP server gives before any route runs. */
+    public byte[] errorBody(String code, String message) throws JsonProcessingException {
+        return mapper.writeValueAsBytes(errorShape(code, message));
+    }
+
+    private static Map<String, Object> errorShape(String code, String message) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", code);
         body.put("message", message);
-        write(exchange, status, body);
+        return body;
     }
 
     private void write(Exchange exchange, int status, Object body) throws JsonProcessingException {

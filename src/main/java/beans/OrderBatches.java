@@ -34,6 +34,8 @@ public final class OrderBatches {
     /** Exchange variables the sales route reads after {@link #sell}. */
     public static final String SOLD = "sold";
     public static final String IDEMPOTENCY_RACE = "idempotencyRace";
+    /** Set by the batch's route when its SKU names no product: nothing was sold, each order is answered 404. */
+    public static final String UNKNOWN_PRODUCT = "unknownProduct";
 
     private final ProducerTemplate producer;
     private final String batchUri;
@@ -58,18 +60,18 @@ public final class OrderBatches {
     @SuppressWarnings("unchecked")
     public void sell(Exchange exchange) throws Exception {
         Map<String, Object> order = exchange.getMessage().getBody(Map.class);
-        Lane lane = lanes.computeIfAbsent((String) order.get("sku"), sku -> new Lane());
+        String sku = (String) order.get("sku");
         Pending pending = new Pending(order);
         waiting.increment();
         try {
-            if (!lane.join(pending)) {
+            if (!join(sku, pending)) {
                 pending.awaitTurnOrOutcome();
             }
         } finally {
             waiting.decrement();
         }
         if (!pending.done()) {
-            lead(lane);
+            lead(sku);
         }
         exchange.setVariable(SOLD, pending.sold);
         exchange.setVariable(IDEMPOTENCY_RACE, pending.race);
@@ -88,7 +90,24 @@ public final class OrderBatches {
         return batches.sum();
     }
 
-    private void lead(Lane lane) {
+    /**
+     * Queues the order in the lane of its SKU, made for it when the SKU has none; true when the
+     * order is to lead the next batch. Joining and {@link #handOver} both run under the map's lock
+     * of the SKU, so a lane is never dropped while an order joins it.
+     */
+    private boolean join(String sku, Pending pending) {
+        boolean[] leads = {false};
+        lanes.compute(sku, (key, lane) -> {
+            Lane joined = lane == null ? new Lane() : lane;
+            leads[0] = joined.join(pending);
+            return joined;
+        });
+        return leads[0];
+    }
+
+    private void lead(String sku) {
+        // The leader's lane is there: a lane goes only when nobody is left to lead it.
+        Lane lane = lanes.get(sku);
         List<Pending> batch = lane.take(maxBatch);
         batches.increment();
         try {
@@ -97,11 +116,25 @@ public final class OrderBatches {
             for (Pending pending : batch) {
                 pending.finish();
             }
-            Pending next = lane.handOver();
+            Pending next = handOver(sku);
             if (next != null) {
                 next.promote();
             }
         }
+    }
+
+    /**
+     * The order to lead the next batch of the SKU, or null when nobody is waiting; then the lane
+     * is dropped, so that the map holds only the SKUs being ordered right now and not every SKU
+     * a client ever named (an unknown one included).
+     */
+    private Pending handOver(String sku) {
+        Pending[] next = {null};
+        lanes.computeIfPresent(sku, (key, lane) -> {
+            next[0] = lane.handOver();
+            return next[0] == null ? null : lane;
+        });
+        return next[0];
     }
 
     private void run(List<Pending> batch) {
@@ -140,6 +173,9 @@ public final class OrderBatches {
         } else if (failure != null) {
             Exception cause = failure;
             selling.forEach(p -> p.failure = cause);
+        } else if (Boolean.TRUE.equals(result.getVariable(UNKNOWN_PRODUCT))) {
+            ApiException unknown = ApiException.notFound("UNKNOWN_SKU", "No such product.");
+            selling.forEach(p -> p.failure = unknown);
         } else {
             selling.forEach(p -> p.sold = Boolean.TRUE.equals(p.order.get(SOLD)));
         }

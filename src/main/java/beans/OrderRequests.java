@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
+import org.apache.camel.TypeConverter;
 
 /**
  * Reads {@code POST /api/orders} into the map the sales route's SQL binds by name:
@@ -27,9 +28,10 @@ public final class OrderRequests {
         this.defaultSku = defaultSku;
     }
 
-    public Map<String, Object> parse(@Body String body, @Header("Content-Type") String contentType,
+    public Map<String, Object> parse(@Body Object body, TypeConverter converter, @Header("Content-Type") String contentType,
+                                     @Header("Content-Encoding") String contentEncoding,
                                      @Header("Idempotency-Key") String idempotencyKey) {
-        JsonNode node = json.object(body, contentType);
+        JsonNode node = json.object(body, converter, contentType, contentEncoding);
         String sku = JsonRequests.requiredIdentifier(node, "sku");
         int quantity = JsonRequests.requiredInt(node, "quantity", 1, maxQuantity);
         return order(sku, quantity, idempotencyKey);

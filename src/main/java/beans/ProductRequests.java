@@ -6,6 +6,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
 import org.apache.camel.Header;
+import org.apache.camel.TypeConverter;
 
 /** Reads {@code PUT /api/products/{sku}} into the map the product SQL binds by name. */
 public final class ProductRequests {
@@ -22,10 +23,10 @@ public final class ProductRequests {
         JsonRequests.identifier(sku, "sku");
     }
 
-    public Map<String, Object> parse(@Body String body, @Header("Content-Type") String contentType,
-                                     @Header("sku") String sku) {
+    public Map<String, Object> parse(@Body Object body, TypeConverter converter, @Header("Content-Type") String contentType,
+                                     @Header("Content-Encoding") String contentEncoding, @Header("sku") String sku) {
         JsonRequests.identifier(sku, "sku");
-        JsonNode node = json.object(body, contentType);
+        JsonNode node = json.object(body, converter, contentType, contentEncoding);
         Map<String, Object> product = new HashMap<>();
         product.put("sku", sku);
         product.put("name", JsonRequests.requiredText(node, "name", 200));

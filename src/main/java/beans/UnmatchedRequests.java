@@ -34,8 +34,12 @@ public final class UnmatchedRequests {
                 allowed.add(service.getMethod().toUpperCase(Locale.ROOT));
             }
         }
+        if (allowed.contains("GET")) {
+            // The HTTP server answers HEAD wherever GET is answered (config/HttpEdge).
+            allowed.add("HEAD");
+        }
         if (!allowed.isEmpty()) {
-            throw new ApiException(405, "METHOD_NOT_ALLOWED", path + " accepts " + String.join(", ", allowed) + " only.");
+            throw new MethodNotAllowed(path, allowed);
         }
         throw ApiException.notFound("NOT_FOUND", "There is nothing at this path.");
     }

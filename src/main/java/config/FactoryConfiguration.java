@@ -7,6 +7,7 @@ import beans.DeadLetters;
 import beans.Failures;
 import beans.FactoryOrders;
 import beans.FactorySimulator;
+import beans.JsonRequests;
 import beans.OpsAlerts;
 import beans.RestockNotifications;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -34,8 +35,10 @@ public class FactoryConfiguration implements CamelConfiguration {
         registry.bind("failures", new Failures(properties.getInt("factory.timeout-ms")));
         registry.bind("factoryOrders", new FactoryOrders(mapper, signer, properties.get("factory.requester")));
         registry.bind("factorySimulator", new FactorySimulator(mapper,
+                new JsonRequests(properties.getInt("api.max-body-bytes")), publicBaseUrl,
                 Double.parseDouble(properties.get("simulator.failure-rate")),
-                Double.parseDouble(properties.get("simulator.duplicate-rate"))));
+                Double.parseDouble(properties.get("simulator.duplicate-rate")),
+                properties.getInt("simulator.max-orders-counted")));
 
         JdbcMessageIdRepository alerted = new JdbcMessageIdRepository(
                 registry.lookupByNameAndType("dataSource", DataSource.class), "ops-alerts");

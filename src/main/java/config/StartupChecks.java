@@ -59,6 +59,9 @@ public class StartupChecks implements CamelConfiguration {
             intRule("api.max-body-bytes", "MAX_BODY_BYTES", 1024, 10_485_760),
             intRule("camel.server.max-body-size", "MAX_SERVER_BODY_BYTES", 1024, 104_857_600),
             intRule("http.worker-threads", "HTTP_WORKER_THREADS", 1, 1000),
+            intRule("http.header-read-timeout-ms", "HTTP_HEADER_READ_TIMEOUT_MS", 100, 600_000),
+            intRule("http.body-read-timeout-ms", "HTTP_BODY_READ_TIMEOUT_MS", 100, 600_000),
+            intRule("http.idle-timeout-ms", "HTTP_IDLE_TIMEOUT_MS", 100, 3_600_000),
             new Rule("app.public-base-url", "PUBLIC_BASE_URL", "an http(s) URL", StartupChecks::httpUrl),
             new Rule("factory.url", "FACTORY_URL", "an http(s) URL", StartupChecks::httpUrl),
             booleanRule("factory.enabled", "FACTORY_ROUTE_ENABLED"),
@@ -86,6 +89,8 @@ public class StartupChecks implements CamelConfiguration {
             intRule("simulator.delivery-threads", "SIMULATOR_DELIVERY_THREADS", 1, 64),
             intRule("simulator.callback-retries", "SIMULATOR_CALLBACK_RETRIES", 0, 1000),
             intRule("simulator.callback-retry-delay-ms", "SIMULATOR_CALLBACK_RETRY_DELAY_MS", 0, 600_000),
+            intRule("simulator.max-pending-deliveries", "SIMULATOR_MAX_PENDING_DELIVERIES", 1, 100_000),
+            intRule("simulator.max-orders-counted", "SIMULATOR_MAX_ORDERS_COUNTED", 1, 1_000_000),
             new Rule("security.admin-token", "ADMIN_TOKEN", "at least 16 characters", v -> v.length() >= 16),
             new Rule("security.callback-secret", "CALLBACK_SECRET", "at least 16 characters", v -> v.length() >= 16));
 

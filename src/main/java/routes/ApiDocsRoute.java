@@ -1,5 +1,6 @@
 package routes;
 
+import beans.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -15,9 +16,11 @@ public class ApiDocsRoute extends RouteBuilder {
                 .get("/openapi.json").to("direct:apiDocsJson");
 
         from("direct:apiDocsYaml").routeId("api-docs").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none())
                 .bean("apiDocs", "yaml");
 
         from("direct:apiDocsJson").routeId("api-docs-json").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none())
                 .bean("apiDocs", "json");
     }
 }

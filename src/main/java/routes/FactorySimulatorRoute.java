@@ -1,17 +1,27 @@
 package routes;
 
+import beans.HttpRequestAllowlist;
 import config.Properties;
 import org.apache.camel.Exchange;
+import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+import static beans.HttpRequestAllowlist.CONTENT_ENCODING;
+import static beans.HttpRequestAllowlist.CONTENT_TYPE;
 
 /**
  * A stand-in for the legacy Factory-States API (FACTORY_SIMULATOR=on, never in production):
  * POST /simulator/api/manufactures answers 201 with a job id, then after SIMULATOR_DELAY_MS
  * posts the same order to its CallbackUrl, once or twice; it takes SIMULATOR_LATENCY_MS to
  * answer and fails at SIMULATOR_FAILURE_RATE; a callback nobody answers is tried again
- * SIMULATOR_CALLBACK_RETRIES times.
+ * SIMULATOR_CALLBACK_RETRIES times. It calls back only to this app (PUBLIC_BASE_URL), and keeps at
+ * most SIMULATOR_MAX_PENDING_DELIVERIES deliveries at once, waiting or being tried; beyond that it
+ * answers 503, as a busy factory would.
  */
 public class FactorySimulatorRoute extends RouteBuilder {
+
+    private static final String DELIVERY = "factory-simulator-delivery";
 
     @Override
     public void configure() {
@@ -24,25 +34,40 @@ public class FactorySimulatorRoute extends RouteBuilder {
                 // Not part of the legacy API: how many orders the simulator took per request id.
                 .get().to("direct:simulatedOrders");
 
-        from("direct:simulatedOrders").routeId("factory-simulator-orders")
+        int maxPendingDeliveries = settings.getInt("simulator.max-pending-deliveries");
+        // A delivery waits out its delay and its retries in the delivery route, so the route's
+        // exchanges in flight are the deliveries kept.
+        Predicate busy = exchange -> exchange.getContext().getInflightRepository().size(DELIVERY) >= maxPendingDeliveries;
+
+        from("direct:simulatedOrders").routeId("factory-simulator-orders").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none())
                 .setBody(method("factorySimulator", "ordersTaken"))
                 .bean("jsonResponses", "ok");
 
-        from("direct:simulateFactory").routeId("factory-simulator")
-                .convertBodyTo(String.class)
+        from("direct:simulateFactory").routeId("factory-simulator").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none().headers(CONTENT_TYPE, CONTENT_ENCODING))
+                .setBody(method("factorySimulator", "order"))
                 .delay(simple("{{simulator.latency-ms}}")).asyncDelayed()
                 .choice()
                     .when(method("factorySimulator", "fails"))
                         .bean("jsonResponses", "error(*, 503, 'FACTORY_UNAVAILABLE', 'The simulated factory failed this order.')")
+                    .when(busy)
+                        .bean("jsonResponses", "error(*, 503, 'FACTORY_BUSY', 'The simulated factory has too many deliveries waiting.')")
                     .otherwise()
                         .setVariable("jobId", method("factorySimulator", "newJobId"))
                         .wireTap("seda:simulatedDeliveries")
                         .setBody(method("factorySimulator", "accepted"))
                         .bean("jsonResponses", "created");
 
-        from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId("factory-simulator-delivery")
+        from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId(DELIVERY)
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(settings.getInt("simulator.callback-retries"))
                         .redeliveryDelay(settings.getInt("simulator.callback-retry-delay-ms")))
+                // A callback this app refused as not its own (400, 401: a forged one) is not tried
+                // again, and is one line. Any other answer is tried again: a 404 while the app is
+                // starting, before its routes are in, is no answer yet.
+                .onException(HttpOperationFailedException.class).onWhen(simple("${exception.statusCode} in '400,401'")).handled(true)
+                    .log("Simulated factory job ${variable.jobId}: callback refused with ${exception.statusCode}")
+                .end()
                 .delay(simple("{{simulator.delay-ms}}"))
                 .removeHeaders("*")
                 .setVariable("callbackUrl", method("factorySimulator", "callbackUrl"))

@@ -1,7 +1,12 @@
 package routes;
 
 import beans.ApiException;
+import beans.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
+
+import static beans.HttpRequestAllowlist.AUTHORIZATION;
+import static beans.HttpRequestAllowlist.CONTENT_ENCODING;
+import static beans.HttpRequestAllowlist.CONTENT_TYPE;
 
 /** The catalogue: anyone may read it, admins create and change products. */
 public class ProductRoute extends RouteBuilder {
@@ -14,11 +19,13 @@ public class ProductRoute extends RouteBuilder {
                 .put("/{sku}").to("direct:putProduct");
 
         from("direct:listProducts").routeId("list-products").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none())
                 .to("sql:classpath:sql/products/list.sql")
                 .bean("views", "products")
                 .bean("jsonResponses", "ok");
 
         from("direct:getProduct").routeId("get-product").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none().path("sku"))
                 .bean("productRequests", "checkSku")
                 .to("sql:classpath:sql/products/find.sql?outputType=SelectOne")
                 .filter(body().isNull())
@@ -28,6 +35,7 @@ public class ProductRoute extends RouteBuilder {
                 .bean("jsonResponses", "ok");
 
         from("direct:putProduct").routeId("put-product").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none().headers(AUTHORIZATION, CONTENT_TYPE, CONTENT_ENCODING).path("sku"))
                 .bean("adminAuthorization", "check")
                 .bean("productRequests", "parse")
                 .to("direct:saveProduct")

@@ -1,8 +1,11 @@
 package routes;
 
 import beans.ApiException;
+import beans.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
+
+import static beans.HttpRequestAllowlist.AUTHORIZATION;
 
 /**
  * The operator's view of the restock pipeline, newest request first, and the way to send a
@@ -17,6 +20,7 @@ public class RestockRequestsRoute extends RouteBuilder {
                 .post("/{id}/retry").to("direct:retryRestockRequest");
 
         from("direct:listRestockRequests").routeId("list-restock-requests").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none().headers(AUTHORIZATION).query("status"))
                 .bean("adminAuthorization", "check")
                 .setHeader("status", method("restockRequests", "statusFilter"))
                 .choice()
@@ -29,6 +33,7 @@ public class RestockRequestsRoute extends RouteBuilder {
                 .bean("jsonResponses", "ok");
 
         from("direct:retryRestockRequest").routeId("retry-restock-request").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none().headers(AUTHORIZATION).path("id"))
                 .bean("adminAuthorization", "check")
                 .setVariable("requestId", method("restockRequests", "checkId"))
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne")

@@ -4,6 +4,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 
 import beans.ApiException;
+import beans.HttpRequestAllowlist;
 
 /**
  * The factory's delivery callback. The signature proves the URL is one we handed out; the
@@ -18,6 +19,7 @@ public class RestockRoute extends RouteBuilder {
         rest().post("/api/restock").to("direct:restock");
 
         from("direct:restock").routeId("restock").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none().query("request", "signature"))
                 .bean("callbackSigner", "verify")
                 .to("direct:fulfil")
                 .setBody(method("views", "restocked(${header.callbackResult}, ${variable.added})"))

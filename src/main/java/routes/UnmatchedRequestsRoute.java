@@ -1,5 +1,6 @@
 package routes;
 
+import beans.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -11,6 +12,7 @@ public class UnmatchedRequestsRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("platform-http:/?matchOnUriPrefix=true").routeId("unmatched-requests").routeConfigurationId(ApiErrorHandling.ID)
+                .process(HttpRequestAllowlist.none())
                 .bean("unmatchedRequests", "refuse");
     }
 }

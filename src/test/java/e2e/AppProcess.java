@@ -48,7 +48,6 @@ final class AppProcess implements AutoCloseable {
             "FACTORY_LEASE_S", "20",
             "ALERT_RETRY_S", "2");
 
-    private final int port = Ports.free();
     private final String suffix = UUID.randomUUID().toString().substring(0, 8);
     private final Map<String, String> environment = new HashMap<>();
     private Process process;
@@ -60,7 +59,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     AppProcess(Database database, Emulator emulator) {
-        environment.put("PORT", String.valueOf(port));
+        environment.put("PORT", String.valueOf(Ports.free()));
         environment.put("DB_URL", database.url());
         environment.put("DB_USER", "root");
         environment.put("DB_PASSWORD", "");
@@ -90,12 +89,14 @@ final class AppProcess implements AutoCloseable {
     /**
      * The legacy factory as a process of its own: another instance of the jar that only simulates
      * (it takes nothing off its queue), whose record of orders taken survives anything done to the
-     * app under test. Its callbacks keep trying for a minute, so they outlast a restart.
+     * app under test. Its callbacks keep trying for a minute, so they outlast a restart. Its
+     * simulator calls back only to its PUBLIC_BASE_URL: the app it serves, whose port is chosen here.
      */
     static AppProcess standaloneFactory() {
         return new AppProcess(Database.newSchema(), Emulator.shared())
                 .with("FACTORY_ROUTE_ENABLED", "false")
-                .with("SIMULATOR_CALLBACK_RETRIES", "60");
+                .with("SIMULATOR_CALLBACK_RETRIES", "60")
+                .with("PUBLIC_BASE_URL", "http://localhost:" + Ports.free());
     }
 
     /** Settings that make the app order from this standalone factory instead of its own simulator. */
@@ -103,6 +104,7 @@ final class AppProcess implements AutoCloseable {
         Map<String, String> all = new HashMap<>(settings);
         all.put("FACTORY_SIMULATOR", "off");
         all.put("FACTORY_URL", baseUrl() + "/simulator");
+        all.put("PORT", String.valueOf(URI.create(environment.get("PUBLIC_BASE_URL")).getPort()));
         return all;
     }
 
@@ -158,7 +160,7 @@ final class AppProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await("the app to answer on port " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await("the app to answer on port " + port()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("The app exited with " + process.exitValue() + ", see " + Logs.file("app-" + suffix));
@@ -221,7 +223,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     String baseUrl() {
-        return "http://localhost:" + port;
+        return "http://localhost:" + port();
     }
 
     /** The donut_ samples of a GET /observe/metrics, keyed by name and labels as Prometheus prints them. */
@@ -245,8 +247,14 @@ final class AppProcess implements AutoCloseable {
         }
     }
 
+    /** A setting like the others, so that a standalone factory can be told where its shop will listen. */
     int port() {
-        return port;
+        return Integer.parseInt(environment.get("PORT"));
+    }
+
+    /** The running app's process id, for the JDK's own tools (jcmd). */
+    long pid() {
+        return process.pid();
     }
 
     Answer putProduct(String sku, int stock, int restockQuantity) {
@@ -284,7 +292,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(30));
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).timeout(Duration.ofSeconds(30));
     }
 
     private static Answer send(HttpRequest.Builder request) {

@@ -48,7 +48,7 @@ class BrokerPauseIT extends PipelineTest {
         books.stocked("CP-502101", database.stockOf("CP-502101"));
         List<Long> before = timedOrders("CP-502101", 5);
 
-        assertThat(app.get("/observe/health/ready?exposureLevel=full").status()).isEqualTo(200);
+        assertThat(app.admin("/observe/health/ready?exposureLevel=full").status()).isEqualTo(200);
         assertThat(snsCheck()).isEqualTo("UP");
 
         broker().freeze();
@@ -74,7 +74,7 @@ class BrokerPauseIT extends PipelineTest {
             await("the rest of the pause").during(left).atMost(left.plusSeconds(5)).until(this::allWaitingForSns);
         }
         assertThat(allWaitingForSns()).isTrue();
-        AppProcess.Answer ready = app.get("/observe/health/ready?exposureLevel=full");
+        AppProcess.Answer ready = app.admin("/observe/health/ready?exposureLevel=full");
         assertThat(ready.status()).as("readiness while SNS hangs").isEqualTo(503);
         assertThat(snsCheck()).isEqualTo("DOWN");
         assertThat(app.get("/observe/health/live").status()).as("liveness while SNS hangs").isEqualTo(200);
@@ -105,7 +105,7 @@ class BrokerPauseIT extends PipelineTest {
     }
 
     private String snsCheck() {
-        for (var check : app.get("/observe/health/ready?exposureLevel=full").body().path("checks")) {
+        for (var check : app.admin("/observe/health/ready?exposureLevel=full").body().path("checks")) {
             if ("sns".equals(check.path("name").asText())) {
                 return check.path("status").asText();
             }

@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -37,8 +38,8 @@ class ObservabilityTest extends RouteTestSupport {
     void readinessReportsTheDatabaseAndLivenessDoesNot() {
         await().atMost(10, TimeUnit.SECONDS).until(() -> get("/observe/health/ready").status() == 200);
 
-        Answer ready = get("/observe/health/ready?exposureLevel=full");
-        Answer live = get("/observe/health/live?exposureLevel=full");
+        Answer ready = get("/observe/health/ready?exposureLevel=full", Map.of("Authorization", ADMIN));
+        Answer live = get("/observe/health/live?exposureLevel=full", Map.of("Authorization", ADMIN));
 
         assertThat(ready.body().findValuesAsText("name")).contains("database", "consumer:factory", "consumer:alert");
         assertThat(ready.body().findValuesAsText("name")).doesNotContain("consumer:restock-gauges");
