@@ -1,12 +1,13 @@
 package config;
 
+import operations.SnsHealthCheck;
 import java.net.URI;
 import java.time.Duration;
 
-import beans.StackProvisioner;
-import beans.StockQueueBacklog;
+import config.StackProvisioner;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,19 +32,42 @@ public class AwsConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsConfiguration.class);
 
+    @PropertyInject("aws.region")
+    private String region;
+    @PropertyInject("aws.endpoint-url")
+    private String endpointUrl;
+    @PropertyInject("aws.api-call-timeout-ms")
+    private long apiCallTimeoutMs;
+    @PropertyInject("aws.health-check-timeout-ms")
+    private long healthCheckTimeoutMs;
+    @PropertyInject("aws.provision")
+    private boolean provision;
+    @PropertyInject("aws.stock-topic")
+    private String topic;
+    @PropertyInject("aws.stock-queue")
+    private String queue;
+    @PropertyInject("aws.stock-dlq")
+    private String dlq;
+    @PropertyInject("aws.queue-retention-s")
+    private int queueRetentionS;
+    @PropertyInject("aws.dlq-retention-s")
+    private int dlqRetentionS;
+    @PropertyInject("aws.visibility-timeout-s")
+    private int visibilityTimeoutS;
+    @PropertyInject("aws.max-receive-count")
+    private int maxReceiveCount;
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        Properties properties = new Properties(context);
-        Region region = Region.of(properties.get("aws.region"));
-        String endpoint = properties.get("aws.endpoint-url").trim();
+        String endpoint = endpointUrl.trim();
         ClientOverrideConfiguration timeouts = ClientOverrideConfiguration.builder()
-                .apiCallTimeout(Duration.ofMillis(properties.getInt("aws.api-call-timeout-ms")))
+                .apiCallTimeout(Duration.ofMillis(apiCallTimeoutMs))
                 .build();
         AwsCredentialsProvider credentials = credentials(endpoint);
 
-        SnsClientBuilder sns = SnsClient.builder().region(region).credentialsProvider(credentials)
+        SnsClientBuilder sns = SnsClient.builder().region(Region.of(region)).credentialsProvider(credentials)
                 .overrideConfiguration(timeouts).httpClientBuilder(ApacheHttpClient.builder());
-        SqsClientBuilder sqs = SqsClient.builder().region(region).credentialsProvider(credentials)
+        SqsClientBuilder sqs = SqsClient.builder().region(Region.of(region)).credentialsProvider(credentials)
                 .overrideConfiguration(timeouts).httpClientBuilder(ApacheHttpClient.builder());
         if (!endpoint.isEmpty()) {
             sns.endpointOverride(URI.create(endpoint));
@@ -53,9 +77,7 @@ public class AwsConfiguration implements CamelConfiguration {
         SqsClient sqsClient = sqs.build();
         context.getRegistry().bind("snsClient", snsClient);
         context.getRegistry().bind("sqsClient", sqsClient);
-        context.getRegistry().bind("stockQueueBacklog", new StockQueueBacklog(sqsClient, properties.get("aws.stock-queue")));
-        context.getRegistry().bind("snsHealthCheck", new SnsHealthCheck(snsClient, properties.get("aws.stock-topic"),
-                Duration.ofMillis(properties.getInt("aws.health-check-timeout-ms"))));
+        context.getRegistry().bind("snsHealthCheck", new SnsHealthCheck(snsClient, topic, Duration.ofMillis(healthCheckTimeoutMs)));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() {
@@ -64,11 +86,9 @@ public class AwsConfiguration implements CamelConfiguration {
             }
         }, true, true);
 
-        if (properties.getBoolean("aws.provision")) {
+        if (provision) {
             new StackProvisioner(snsClient, sqsClient).provision(new StackProvisioner.Stack(
-                    properties.get("aws.stock-topic"), properties.get("aws.stock-queue"), properties.get("aws.stock-dlq"),
-                    properties.getInt("aws.queue-retention-s"), properties.getInt("aws.dlq-retention-s"),
-                    properties.getInt("aws.visibility-timeout-s"), properties.getInt("aws.max-receive-count")));
+                    topic, queue, dlq, queueRetentionS, dlqRetentionS, visibilityTimeoutS, maxReceiveCount));
         }
     }
 

@@ -1,5 +1,6 @@
 package config;
 
+import operations.DatabaseHealthCheck;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -8,6 +9,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
@@ -19,20 +21,31 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  */
 public class DatabaseConfiguration implements CamelConfiguration {
 
+    @PropertyInject("db.url")
+    private String url;
+    @PropertyInject("db.user")
+    private String user;
+    @PropertyInject("db.password")
+    private String password;
+    @PropertyInject("db.pool-size")
+    private int poolSize;
+    @PropertyInject("db.connection-timeout-ms")
+    private int connectionTimeoutMs;
+    @PropertyInject("db.startup-wait-ms")
+    private int startupWaitMs;
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        Properties properties = new Properties(context);
-
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("donut-states");
-        pool.setJdbcUrl(properties.get("db.url"));
-        pool.setUsername(properties.get("db.user"));
-        pool.setPassword(properties.get("db.password"));
-        pool.setMaximumPoolSize(properties.getInt("db.pool-size"));
-        pool.setConnectionTimeout(properties.getInt("db.connection-timeout-ms"));
+        pool.setJdbcUrl(url);
+        pool.setUsername(user);
+        pool.setPassword(password);
+        pool.setMaximumPoolSize(poolSize);
+        pool.setConnectionTimeout(connectionTimeoutMs);
         // The app fails at start, not on the first order, when the database cannot be reached; but a
         // database that comes up with (or just after) the app is waited for, up to DB_STARTUP_WAIT_MS.
-        pool.setInitializationFailTimeout(properties.getInt("db.startup-wait-ms"));
+        pool.setInitializationFailTimeout(startupWaitMs);
         if (pool.getJdbcUrl().startsWith("jdbc:mysql:")) {
             // A batch of orders writes its rows as one multi-row INSERT: one round trip while
             // the product's row is locked, not one per order.

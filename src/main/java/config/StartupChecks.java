@@ -96,7 +96,7 @@ public class StartupChecks implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        Properties properties = new Properties(context);
+        Settings properties = new Settings(context);
         List<String> problems = new ArrayList<>();
         for (Rule rule : RULES) {
             String value = context.getPropertiesComponent().resolveProperty(rule.property()).orElse("").trim();
@@ -134,7 +134,7 @@ public class StartupChecks implements CamelConfiguration {
      * message whose receive was lost comes back after the visibility timeout; the publish deadline
      * must leave it that long, or every such hiccup publishes the request again.
      */
-    private static List<String> factoryScheduleProblems(Properties properties) {
+    private static List<String> factoryScheduleProblems(Settings properties) {
         List<String> problems = new ArrayList<>();
         long timeout = properties.getInt("factory.timeout-ms");
         long delay = properties.getInt("factory.retry-delay-ms");
@@ -161,7 +161,7 @@ public class StartupChecks implements CamelConfiguration {
         return problems;
     }
 
-    private static List<String> productionProblems(Properties properties) {
+    private static List<String> productionProblems(Settings properties) {
         boolean realAws = properties.get("aws.endpoint-url").isBlank();
         List<String> problems = new ArrayList<>();
         if (realAws && properties.get("simulator.enabled").equalsIgnoreCase("on")) {
@@ -212,6 +212,19 @@ public class StartupChecks implements CamelConfiguration {
             return (uri.getScheme().equals("http") || uri.getScheme().equals("https")) && uri.getHost() != null;
         } catch (RuntimeException e) {
             return false;
+        }
+    }
+
+    /** The resolved settings, environment overrides applied; the rules above have checked their form. */
+    private record Settings(CamelContext context) {
+
+        String get(String key) {
+            return context.getPropertiesComponent().resolveProperty(key)
+                    .orElseThrow(() -> new IllegalStateException("Missing application property " + key)).trim();
+        }
+
+        int getInt(String key) {
+            return Integer.parseInt(get(key));
         }
     }
 }

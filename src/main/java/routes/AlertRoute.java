@@ -1,6 +1,6 @@
 package routes;
 
-import beans.DeadLetters;
+import alerts.DeadLetters;
 import org.apache.camel.builder.RouteBuilder;
 
 /**

@@ -1,6 +1,6 @@
 package routes;
 
-import beans.ApiException;
+import api.ApiException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;

@@ -1,10 +1,10 @@
 package routes;
 
-import beans.DeadLetters;
-import beans.InterruptedFactoryOrder;
-import beans.InvalidRestockMessage;
-import config.Properties;
+import alerts.DeadLetters;
+import restock.InterruptedFactoryOrder;
+import restock.InvalidRestockMessage;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 
@@ -16,18 +16,24 @@ import org.apache.camel.component.sql.SqlConstants;
  */
 public class FactoryRoute extends RouteBuilder {
 
+    @PropertyInject("factory.retry-attempts")
+    private int retryAttempts;
+    @PropertyInject("factory.retry-delay-ms")
+    private long retryDelayMs;
+    @PropertyInject("factory.max-retry-delay-ms")
+    private long maxRetryDelayMs;
+
     @Override
     public void configure() {
-        Properties settings = new Properties(getContext());
         errorHandler(deadLetterChannel("direct:factoryDeadLetter")
                 // A dead letter that cannot be sent fails the exchange, so SQS keeps the message.
                 .deadLetterHandleNewException(false)
                 .useOriginalMessage()
-                .maximumRedeliveries(settings.getInt("factory.retry-attempts"))
-                .redeliveryDelay(settings.getInt("factory.retry-delay-ms"))
+                .maximumRedeliveries(retryAttempts)
+                .redeliveryDelay(retryDelayMs)
                 .useExponentialBackOff()
                 .backOffMultiplier(2)
-                .maximumRedeliveryDelay(settings.getInt("factory.max-retry-delay-ms"))
+                .maximumRedeliveryDelay(maxRetryDelayMs)
                 .asyncDelayedRedelivery()
                 .retryAttemptedLogLevel(LoggingLevel.WARN));
 

@@ -1,14 +1,14 @@
 package routes;
 
-import beans.HttpRequestAllowlist;
-import config.Properties;
+import api.HttpRequestAllowlist;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
-import static beans.HttpRequestAllowlist.CONTENT_ENCODING;
-import static beans.HttpRequestAllowlist.CONTENT_TYPE;
+import static api.HttpRequestAllowlist.CONTENT_ENCODING;
+import static api.HttpRequestAllowlist.CONTENT_TYPE;
 
 /**
  * A stand-in for the legacy Factory-States API (FACTORY_SIMULATOR=on, never in production):
@@ -23,10 +23,18 @@ public class FactorySimulatorRoute extends RouteBuilder {
 
     private static final String DELIVERY = "factory-simulator-delivery";
 
+    @PropertyInject("simulator.enabled")
+    private String enabled;
+    @PropertyInject("simulator.max-pending-deliveries")
+    private int maxPendingDeliveries;
+    @PropertyInject("simulator.callback-retries")
+    private int callbackRetries;
+    @PropertyInject("simulator.callback-retry-delay-ms")
+    private long callbackRetryDelayMs;
+
     @Override
     public void configure() {
-        Properties settings = new Properties(getContext());
-        if (!"on".equalsIgnoreCase(settings.get("simulator.enabled"))) {
+        if (!"on".equalsIgnoreCase(enabled)) {
             return;
         }
         rest("/simulator/api/manufactures")
@@ -34,7 +42,7 @@ public class FactorySimulatorRoute extends RouteBuilder {
                 // Not part of the legacy API: how many orders the simulator took per request id.
                 .get().to("direct:simulatedOrders");
 
-        int maxPendingDeliveries = settings.getInt("simulator.max-pending-deliveries");
+
         // A delivery waits out its delay and its retries in the delivery route, so the route's
         // exchanges in flight are the deliveries kept.
         Predicate busy = exchange -> exchange.getContext().getInflightRepository().size(DELIVERY) >= maxPendingDeliveries;
@@ -60,8 +68,8 @@ public class FactorySimulatorRoute extends RouteBuilder {
                         .bean("jsonResponses", "created");
 
         from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId(DELIVERY)
-                .errorHandler(defaultErrorHandler().maximumRedeliveries(settings.getInt("simulator.callback-retries"))
-                        .redeliveryDelay(settings.getInt("simulator.callback-retry-delay-ms")))
+                .errorHandler(defaultErrorHandler().maximumRedeliveries(callbackRetries)
+                        .redeliveryDelay(callbackRetryDelayMs))
                 // A callback this app refused as not its own (400, 401: a forged one) is not tried
                 // again, and is one line. Any other answer is tried again: a 404 while the app is
                 // starting, before its routes are in, is no answer yet.

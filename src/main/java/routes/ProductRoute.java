@@ -1,12 +1,12 @@
 package routes;
 
-import beans.ApiException;
-import beans.HttpRequestAllowlist;
+import api.ApiException;
+import api.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 
-import static beans.HttpRequestAllowlist.AUTHORIZATION;
-import static beans.HttpRequestAllowlist.CONTENT_ENCODING;
-import static beans.HttpRequestAllowlist.CONTENT_TYPE;
+import static api.HttpRequestAllowlist.AUTHORIZATION;
+import static api.HttpRequestAllowlist.CONTENT_ENCODING;
+import static api.HttpRequestAllowlist.CONTENT_TYPE;
 
 /** The catalogue: anyone may read it, admins create and change products. */
 public class ProductRoute extends RouteBuilder {

@@ -1,6 +1,6 @@
 package routes;
 
-import beans.DeadLetters;
+import alerts.DeadLetters;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;

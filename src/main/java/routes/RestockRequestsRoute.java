@@ -1,11 +1,11 @@
 package routes;
 
-import beans.ApiException;
-import beans.HttpRequestAllowlist;
+import api.ApiException;
+import api.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 
-import static beans.HttpRequestAllowlist.AUTHORIZATION;
+import static api.HttpRequestAllowlist.AUTHORIZATION;
 
 /**
  * The operator's view of the restock pipeline, newest request first, and the way to send a

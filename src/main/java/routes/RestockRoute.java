@@ -3,8 +3,8 @@ package routes;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 
-import beans.ApiException;
-import beans.HttpRequestAllowlist;
+import api.ApiException;
+import api.HttpRequestAllowlist;
 
 /**
  * The factory's delivery callback. The signature proves the URL is one we handed out; the

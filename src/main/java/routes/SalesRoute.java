@@ -1,17 +1,17 @@
 package routes;
 
-import beans.HttpRequestAllowlist;
-import beans.OrderBatches;
+import api.HttpRequestAllowlist;
+import sales.OrderBatches;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefinition;
 
-import static beans.HttpRequestAllowlist.CONTENT_ENCODING;
-import static beans.HttpRequestAllowlist.CONTENT_TYPE;
-import static beans.HttpRequestAllowlist.IDEMPOTENCY_KEY;
-import static beans.OrderBatches.IDEMPOTENCY_RACE;
-import static beans.OrderBatches.SOLD;
+import static api.HttpRequestAllowlist.CONTENT_ENCODING;
+import static api.HttpRequestAllowlist.CONTENT_TYPE;
+import static api.HttpRequestAllowlist.IDEMPOTENCY_KEY;
+import static sales.OrderBatches.IDEMPOTENCY_RACE;
+import static sales.OrderBatches.SOLD;
 import static org.apache.camel.builder.PredicateBuilder.and;
 import static org.apache.camel.builder.PredicateBuilder.or;
 import org.apache.camel.component.sql.SqlConstants;
@@ -23,6 +23,9 @@ import org.apache.camel.component.sql.SqlConstants;
  * batches, one transaction each (see {@link OrderBatches}).
  */
 public class SalesRoute extends RouteBuilder {
+
+    /** Where OrderBatches (the sell step below) sends each batch of one product's orders. */
+    public static final String SELL_A_BATCH = "direct:sell";
 
     @Override
     public void configure() {

@@ -1,6 +1,6 @@
 package routes;
 
-import beans.HttpRequestAllowlist;
+import api.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 
 /**

@@ -1,5 +1,6 @@
 package e2e;
 
+import sales.OrderBatches;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

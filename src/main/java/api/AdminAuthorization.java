@@ -1,0 +1,29 @@
+package api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+import org.apache.camel.Header;
+
+/** Admin endpoints need {@code Authorization: Bearer $ADMIN_TOKEN}. */
+public final class AdminAuthorization {
+
+    private static final String BEARER = "Bearer ";
+
+    private final byte[] token;
+
+    public AdminAuthorization(String token) {
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public void check(@Header("Authorization") String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            throw new ApiException(401, "UNAUTHORIZED", "Admin endpoints need an 'Authorization: Bearer <ADMIN_TOKEN>' header.");
+        }
+        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        // Constant-time: the comparison must not tell an attacker how many leading bytes matched.
+        if (!MessageDigest.isEqual(presented, token)) {
+            throw new ApiException(401, "UNAUTHORIZED", "The admin token is not valid.");
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package api;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import api.AdminAuthorization;
+import api.ApiException;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * What every request meets on the HTTP server before any route: the rules that concern the
+ * server's own handlers (the body reader, the health endpoint) rather than one route.
+ * <ul>
+ * <li>HEAD is answered wherever GET is, with the GET's status and headers and no body.</li>
+ * <li>Health detail ({@code ?exposureLevel=} other than oneline) names endpoints and error
+ * texts, so it needs the admin token; the plain status stays anonymous for probes.</li>
+ * <li>The body reader's refusals (too large, unreadable) answer in the API's error shape, and
+ * quietly: unanswered, Vert.x logs each as an error with a stack trace.</li>
+ * <li>A form body on a method that takes none (a GET) is refused before the body reader,
+ * which otherwise fails on it with a 500.</li>
+ * </ul>
+ */
+final class HttpEdge {
+
+    private static final Set<HttpMethod> METHODS_WITH_A_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
+    private static final String EXPOSURE_LEVEL = "exposureLevel";
+
+    private final EdgeAnswers answers;
+    private final AdminAuthorization admin;
+    private final String healthPath;
+    private final long maxServerBodyBytes;
+
+    HttpEdge(EdgeAnswers answers, AdminAuthorization admin, String healthPath, long maxServerBodyBytes) {
+        this.answers = answers;
+        this.admin = admin;
+        this.healthPath = healthPath;
+        this.maxServerBodyBytes = maxServerBodyBytes;
+    }
+
+    /** HEAD becomes the GET of the same URI; the server still sends no body for it. Runs first, as the router restarts. */
+    void headAsGet(RoutingContext routing) {
+        if (routing.request().method() == HttpMethod.HEAD) {
+            routing.reroute(HttpMethod.GET, routing.request().uri());
+        } else {
+            routing.next();
+        }
+    }
+
+    void refuseWhatNoRouteShouldSee(RoutingContext routing) {
+        HttpServerRequest request = routing.request();
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        String mediaType = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+        if (!METHODS_WITH_A_BODY.contains(request.method())
+                && (mediaType.startsWith("application/x-www-form-urlencoded") || mediaType.startsWith("multipart/"))) {
+            answers.answer(routing, 415, "UNSUPPORTED_MEDIA_TYPE", "A " + request.method() + " request takes no form body.");
+            return;
+        }
+        if (isHealthDetail(routing)) {
+            try {
+                List<String> authorization = request.headers().getAll(HttpHeaders.AUTHORIZATION);
+                admin.check(authorization.size() == 1 ? authorization.get(0) : null);
+            } catch (ApiException refused) {
+                answers.answer(routing, refused.status(), refused.code(), "Health detail is for admins. " + refused.getMessage());
+                return;
+            }
+        }
+        routing.next();
+    }
+
+    /** On the path as the router matches it (normalised: "//" and %-escapes undone), with the parameter as the health endpoint reads it. */
+    private boolean isHealthDetail(RoutingContext routing) {
+        String path = routing.normalizedPath();
+        return (path.equals(healthPath) || path.startsWith(healthPath + "/"))
+                && routing.request().params().getAll(EXPOSURE_LEVEL).stream().anyMatch(level -> !level.equalsIgnoreCase("oneline"));
+    }
+
+    /**
+     * The body reader fails the request with a status (413, 400), and so does a client that goes
+     * away mid-request; these answer in the error shape, or not at all, instead of reaching
+     * Vert.x's last resort, which logs each as an error. Anything else goes on to that. The
+     * connection stays: the server reads what is left of the body and throws it away (within
+     * HTTP_BODY_READ_TIMEOUT_MS), so that a client still sending reads the answer afterwards.
+     */
+    void answerClientFailures(RoutingContext routing) {
+        if (routing.response().ended() || routing.response().closed()) {
+            return;
+        }
+        switch (routing.statusCode()) {
+            case 413 -> answers.answer(routing, 413, "BODY_TOO_LARGE", "The request body is larger than " + maxServerBodyBytes + " bytes.");
+            case 400 -> answers.answer(routing, 400, "INVALID_BODY", "The request body could not be read.");
+            default -> routing.next();
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package restock;
+
+import api.ApiException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import org.apache.camel.Header;
+
+/**
+ * DESIGN rule 6: the legacy factory cannot sign its callback, so the CallbackUrl we hand it
+ * carries the request id and an HMAC-SHA256 of that id; only we know the key.
+ */
+public final class CallbackSigner {
+
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
+    private static final Pattern SIGNATURE = Pattern.compile("[0-9a-f]{64}");
+
+    private final String publicBaseUrl;
+    private final byte[] secret;
+
+    /** @param publicBaseUrl where the factory reaches us, without a trailing slash */
+    public CallbackSigner(String publicBaseUrl, String secret) {
+        this.publicBaseUrl = publicBaseUrl;
+        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    public String callbackUrl(String requestId) {
+        return publicBaseUrl + "/api/restock?request=" + URLEncoder.encode(requestId, StandardCharsets.UTF_8)
+                + "&signature=" + sign(requestId);
+    }
+
+    /** 400 when the callback is not even shaped like ours, 401 when the signature is not ours. */
+    public void verify(@Header("request") String requestId, @Header("signature") String signature) {
+        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+            throw ApiException.badRequest("INVALID_CALLBACK", "The callback needs a 'request' query parameter holding a restock request id.");
+        }
+        if (signature == null || !SIGNATURE.matcher(signature).matches()) {
+            throw ApiException.badRequest("INVALID_CALLBACK", "The callback needs a 'signature' query parameter of 64 hex digits.");
+        }
+        byte[] expected = sign(requestId).getBytes(StandardCharsets.US_ASCII);
+        if (!MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
+            throw new ApiException(401, "INVALID_SIGNATURE", "The callback signature does not match the request.");
+        }
+    }
+
+    String sign(String requestId) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(requestId.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    }
+}

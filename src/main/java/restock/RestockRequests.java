@@ -1,0 +1,30 @@
+package restock;
+
+import api.ApiException;
+import api.JsonRequests;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.camel.Header;
+
+/** Reads the admin's questions about restock requests: which status to list. */
+public final class RestockRequests {
+
+    public static final Set<String> STATUSES = Set.of("REQUESTED", "PUBLISHED", "ORDERED", "FULFILLED", "FAILED");
+
+    public String checkId(@Header("id") String id) {
+        return JsonRequests.identifier(id, "id");
+    }
+
+    /** The {@code ?status=} filter in upper case, or null for every request. */
+    public String statusFilter(@Header("status") String status) {
+        if (status == null || status.isEmpty()) {
+            return null;
+        }
+        String normalised = status.toUpperCase(Locale.ROOT);
+        if (!STATUSES.contains(normalised)) {
+            throw ApiException.badRequest("INVALID_STATUS", "status must be one of " + String.join(", ", STATUSES.stream().sorted().toList()) + ".");
+        }
+        return normalised;
+    }
+}
