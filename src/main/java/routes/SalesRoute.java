@@ -2,6 +2,7 @@ package routes;
 
 import api.HttpRequestAllowlist;
 import sales.OrderBatches;
+import sales.SaleOutcome;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
@@ -10,8 +11,6 @@ import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefiniti
 import static api.HttpRequestAllowlist.CONTENT_ENCODING;
 import static api.HttpRequestAllowlist.CONTENT_TYPE;
 import static api.HttpRequestAllowlist.IDEMPOTENCY_KEY;
-import static sales.OrderBatches.IDEMPOTENCY_RACE;
-import static sales.OrderBatches.SOLD;
 import static org.apache.camel.builder.PredicateBuilder.and;
 import static org.apache.camel.builder.PredicateBuilder.or;
 import org.apache.camel.component.sql.SqlConstants;
@@ -50,29 +49,25 @@ public class SalesRoute extends RouteBuilder {
                 .to("direct:order");
 
         from("direct:order").routeId("sales").routeConfigurationId(ApiErrorHandling.ID)
-                .filter(simple("${body[idempotencyKey]} != null"))
+                .filter(simple("${body.idempotencyKey} != null"))
                     .to("sql:classpath:sql/orders/find-by-idempotency-key.sql?outputType=SelectOne&outputHeader=previousOrder")
                 .end()
                 .choice()
                     .when(header("previousOrder").isNotNull())
-                        .bean("orderRequests", "replay(${body}, ${header.previousOrder})")
-                        .bean("views", "sold")
+                        .bean("orderRequests", "replay")
                         .bean("jsonResponses", "created")
                     .otherwise()
                         .bean("orderBatches", "sell")
                         .choice()
-                            // Another order with this Idempotency-Key got there first: going round
-                            // again answers with that order.
-                            .when(variable(IDEMPOTENCY_RACE).isEqualTo(true))
-                                .removeVariable(IDEMPOTENCY_RACE)
+                            // Going round again answers with the order that got there first.
+                            .when(body().isInstanceOf(SaleOutcome.KeyTakenMeanwhile.class))
+                                .setBody(simple("${body.order}"))
                                 .to("direct:order")
-                            .when(variable(SOLD).isEqualTo(true))
+                            .when(body().isInstanceOf(SaleOutcome.Sold.class))
                                 .bean("businessMetrics", "orderSold")
-                                .setBody(method("views", "sold(${body})"))
                                 .bean("jsonResponses", "created")
                             .otherwise()
                                 .bean("businessMetrics", "orderOutOfStock")
-                                .setBody(method("views", "outOfStock(${body[sku]}, ${body[available]})"))
                                 .bean("jsonResponses", "conflict");
 
         // One batch of orders for one SKU, in arrival order, in one transaction. A failure rolls
@@ -80,46 +75,44 @@ public class SalesRoute extends RouteBuilder {
         // logs it where it is answered (or, for an Idempotency-Key sold meanwhile by another
         // batch, sends the order round again). The batch logs no rollback of its own: fifty
         // clients sending one key at once would otherwise write warnings with message history.
-        from("direct:sell").routeId("sell")
+        from(SELL_A_BATCH).routeId("sell")
                 .errorHandler(new SpringTransactionErrorHandlerDefinition().rollbackLoggingLevel(LoggingLevel.DEBUG))
                 .onException(Exception.class).handled(true)
                     .retriesExhaustedLogLevel(LoggingLevel.DEBUG).logExhaustedMessageHistory(false)
                     .markRollbackOnly()
                 .end()
                 .transacted()
-                .setVariable("orders", body())
-                .setBody(method("orderBatches", "total"))
+                .setVariable("batch", body())
+                .setBody(simple("${variable.batch.total}"))
                 .to("sql:classpath:sql/orders/take-stock.sql")
                 .choice()
                     .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
-                        .bean("orderBatches", "allSold(${variable.orders})")
+                        .script(simple("${variable.batch.allSold()}"))
                     .otherwise()
                         // Not enough for all of them: each order in turn, so the earlier ones
                         // are served first and no order is refused while stock for it remains.
-                        .split(variable("orders")).stopOnException()
+                        .split(simple("${variable.batch.eachOrder}")).stopOnException()
                             .to("sql:classpath:sql/orders/take-stock.sql")
-                            .bean("orderBatches", "soldIf(${body}, ${header.CamelSqlUpdateCount})")
+                            .script(simple("${variable.batch.soldIf(${exchangeProperty.CamelSplitIndex}, ${header.CamelSqlUpdateCount})}"))
                         .end()
                 .end()
-                .setBody(method("orderBatches", "first(${variable.orders})"))
                 .to("sql:classpath:sql/orders/stock-state.sql?outputType=SelectOne&outputHeader=stockState")
                 .filter(header("stockState").isNull())
                     // Nothing was taken, so the batch ends here and commits nothing; OrderBatches
                     // answers each order 404. Thrown here, a client's typo would roll back a
                     // transaction, which Camel logs as a warning with the message history.
-                    .setVariable(OrderBatches.UNKNOWN_PRODUCT, constant(true))
+                    .script(simple("${variable.batch.unknownProduct()}"))
                     .stop()
                 .end()
-                .setVariable("restockParameters", body())
-                .setBody(method("orderBatches", "settle(${variable.orders}, ${header.stockState[stock]})"))
+                .setBody(simple("${variable.batch.settle(${header.stockState[stock]})}"))
                 .filter(simple("${body.size} > 0"))
                     .to("sql:classpath:sql/orders/insert.sql?batch=true")
                     .to("sql:classpath:sql/orders/record-sale.sql?batch=true")
                 .end()
                 .filter(and(simple("${header.stockState[openRequestId]} == null"),
-                        or(method("orderBatches", "anyRefused(${variable.orders})"),
+                        or(simple("${variable.batch.anyRefused}"),
                            simple("${header.stockState[stock]} <= ${header.stockState[reorderPoint]}"))))
-                    .setBody(variable("restockParameters"))
+                    .setBody(simple("${variable.batch.restockOpening}"))
                     .to("sql:classpath:sql/restock/open-request.sql")
                 .end();
     }

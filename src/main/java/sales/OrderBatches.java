@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePattern;
 import org.apache.camel.ProducerTemplate;
@@ -32,12 +33,6 @@ import org.springframework.dao.DuplicateKeyException;
  */
 public final class OrderBatches {
 
-    /** Exchange variables the sales route reads after {@link #sell}. */
-    public static final String SOLD = "sold";
-    public static final String IDEMPOTENCY_RACE = "idempotencyRace";
-    /** Set by the batch's route when its SKU names no product: nothing was sold, each order is answered 404. */
-    public static final String UNKNOWN_PRODUCT = "unknownProduct";
-
     private final ProducerTemplate producer;
     private final String batchUri;
     private final int maxBatch;
@@ -45,6 +40,7 @@ public final class OrderBatches {
     private final LongAdder waiting = new LongAdder();
     private final LongAdder batches = new LongAdder();
 
+    /** @param batchUri the route that sells one {@link Batch} in one transaction */
     public OrderBatches(ProducerTemplate producer, String batchUri, int maxBatch) {
         this.producer = producer;
         this.batchUri = batchUri;
@@ -52,33 +48,26 @@ public final class OrderBatches {
     }
 
     /**
-     * Sells the order in the body (the map of {@link OrderRequests}) in the next batch of its SKU
-     * and returns once that batch has committed or rolled back. Afterwards the body holds
-     * {@code remainingStock} when sold, or {@code available} when refused; variable {@link #SOLD}
-     * says which, and {@link #IDEMPOTENCY_RACE} asks the caller to go round again because another
-     * order with the same Idempotency-Key got there first. A failure of the batch is thrown here.
+     * Sells the order in the next batch of its SKU and returns once that batch has committed or
+     * rolled back: what the order came to, or the batch's failure, thrown here.
      */
-    @SuppressWarnings("unchecked")
-    public void sell(Exchange exchange) throws Exception {
-        Map<String, Object> order = exchange.getMessage().getBody(Map.class);
-        String sku = (String) order.get("sku");
+    public SaleOutcome sell(@Body Order order) throws Exception {
         Pending pending = new Pending(order);
         waiting.increment();
         try {
-            if (!join(sku, pending)) {
+            if (!join(order.sku(), pending)) {
                 pending.awaitTurnOrOutcome();
             }
         } finally {
             waiting.decrement();
         }
         if (!pending.done()) {
-            lead(sku);
+            lead(order.sku());
         }
-        exchange.setVariable(SOLD, pending.sold);
-        exchange.setVariable(IDEMPOTENCY_RACE, pending.race);
         if (pending.failure != null) {
             throw pending.failure;
         }
+        return pending.outcome;
     }
 
     /** Orders queued behind a batch of their product, or leading one that has not started yet. */
@@ -138,26 +127,23 @@ public final class OrderBatches {
         return next[0];
     }
 
-    private void run(List<Pending> batch) {
+    private void run(List<Pending> taken) {
         // Two requests with one Idempotency-Key in one batch: the first is sold, the other goes
         // round again afterwards and finds the first one's order, as if it had come a moment later.
-        List<Pending> selling = new ArrayList<>(batch.size());
-        Set<Object> keys = new HashSet<>();
-        for (Pending pending : batch) {
-            Object key = pending.order.get("idempotencyKey");
+        List<Pending> selling = new ArrayList<>(taken.size());
+        Set<String> keys = new HashSet<>();
+        for (Pending pending : taken) {
+            String key = pending.order.idempotencyKey();
             if (key == null || keys.add(key)) {
                 selling.add(pending);
             } else {
-                pending.race = true;
+                pending.outcome = new SaleOutcome.KeyTakenMeanwhile(pending.order);
             }
         }
-        List<Map<String, Object>> orders = new ArrayList<>(selling.size());
-        for (Pending pending : selling) {
-            orders.add(pending.order);
-        }
+        Batch batch = new Batch(selling.stream().map(pending -> pending.order).toList());
         Exchange result;
         try {
-            result = producer.send(batchUri, ExchangePattern.InOut, e -> e.getMessage().setBody(orders));
+            result = producer.send(batchUri, ExchangePattern.InOut, e -> e.getMessage().setBody(batch));
         } catch (RuntimeException e) {
             selling.forEach(p -> p.failure = e);
             return;
@@ -165,82 +151,23 @@ public final class OrderBatches {
         Exception failure = result.getException() != null ? result.getException()
                 : result.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (failure == null && result.isRollbackOnly()) {
-            failure = new IllegalStateException("The batch of " + orders.size() + " orders was rolled back");
+            failure = new IllegalStateException("The batch of " + selling.size() + " orders was rolled back");
         }
         if (failure instanceof DuplicateKeyException) {
             // An Idempotency-Key that was not free after all (sold by another batch or instance
             // since it was looked up): nothing was committed, so every order goes round again.
-            selling.forEach(p -> p.race = true);
+            selling.forEach(p -> p.outcome = new SaleOutcome.KeyTakenMeanwhile(p.order));
         } else if (failure != null) {
             Exception cause = failure;
             selling.forEach(p -> p.failure = cause);
-        } else if (Boolean.TRUE.equals(result.getVariable(UNKNOWN_PRODUCT))) {
+        } else if (batch.isUnknownProduct()) {
             ApiException unknown = ApiException.notFound("UNKNOWN_SKU", "No such product.");
             selling.forEach(p -> p.failure = unknown);
         } else {
-            selling.forEach(p -> p.sold = Boolean.TRUE.equals(p.order.get(SOLD)));
-        }
-        for (Pending pending : selling) {
-            pending.order.remove(SOLD);
-        }
-    }
-
-    // --- what the batch's transaction (SalesRoute's direct:sell) calls ---------------------------
-
-    /** The parameters of one conditional UPDATE that takes the whole batch's stock at once. */
-    public Map<String, Object> total(List<Map<String, Object>> orders) {
-        int quantity = 0;
-        for (Map<String, Object> order : orders) {
-            quantity += ((Number) order.get("quantity")).intValue();
-        }
-        return Map.of("sku", orders.get(0).get("sku"), "quantity", quantity);
-    }
-
-    /** The batch's SKU and a restock request id, should the batch open one. */
-    public Map<String, Object> first(List<Map<String, Object>> orders) {
-        return orders.get(0);
-    }
-
-    public void allSold(List<Map<String, Object>> orders) {
-        for (Map<String, Object> order : orders) {
-            order.put(SOLD, true);
-        }
-    }
-
-    /** After an order's own conditional UPDATE, when the batch did not fit as a whole. */
-    public void soldIf(Map<String, Object> order, int updateCount) {
-        order.put(SOLD, updateCount == 1);
-    }
-
-    /**
-     * Gives every order the stock it would have seen had the batch been sold one order after
-     * another in arrival order: the stock after a sold order, or what was there for a refused
-     * one. Counting back from the stock after the batch, each sold order adds its quantity.
-     * Returns the sold orders, whose rows are to be written.
-     */
-    public List<Map<String, Object>> settle(List<Map<String, Object>> orders, int stockAfterBatch) {
-        long stock = stockAfterBatch;
-        List<Map<String, Object>> sold = new ArrayList<>(orders.size());
-        for (int i = orders.size() - 1; i >= 0; i--) {
-            Map<String, Object> order = orders.get(i);
-            if (Boolean.TRUE.equals(order.get(SOLD))) {
-                order.put("remainingStock", stock);
-                stock += ((Number) order.get("quantity")).intValue();
-                sold.add(0, order);
-            } else {
-                order.put("available", stock);
+            for (int i = 0; i < selling.size(); i++) {
+                selling.get(i).outcome = batch.outcome(i);
             }
         }
-        return sold;
-    }
-
-    public boolean anyRefused(List<Map<String, Object>> orders) {
-        for (Map<String, Object> order : orders) {
-            if (!Boolean.TRUE.equals(order.get(SOLD))) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The queue of one SKU; while it is not empty, exactly one of its requests leads. */
@@ -276,14 +203,13 @@ public final class OrderBatches {
 
     /** One waiting order: either it is handed the lead, or its batch finishes it. */
     private static final class Pending {
-        final Map<String, Object> order;
+        final Order order;
         private final CountDownLatch signal = new CountDownLatch(1);
         private volatile boolean finished;
-        boolean sold;
-        boolean race;
+        SaleOutcome outcome;
         Exception failure;
 
-        Pending(Map<String, Object> order) {
+        Pending(Order order) {
             this.order = order;
         }
 

@@ -2,7 +2,6 @@ package sales;
 
 import api.ApiException;
 import api.JsonRequests;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -12,10 +11,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.TypeConverter;
 
-/**
- * Reads {@code POST /api/orders} into the map the sales route's SQL binds by name:
- * sku, quantity, idempotencyKey, and fresh ids for the order and a possible restock request.
- */
+/** Reads {@code POST /api/orders} (and the checkout button) into an {@link Order} with a fresh id. */
 public final class OrderRequests {
 
     private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
@@ -30,7 +26,7 @@ public final class OrderRequests {
         this.defaultSku = defaultSku;
     }
 
-    public Map<String, Object> parse(@Body Object body, TypeConverter converter, @Header("Content-Type") String contentType,
+    public Order parse(@Body Object body, TypeConverter converter, @Header("Content-Type") String contentType,
                                      @Header("Content-Encoding") String contentEncoding,
                                      @Header("Idempotency-Key") String idempotencyKey) {
         JsonNode node = json.object(body, converter, contentType, contentEncoding);
@@ -40,7 +36,7 @@ public final class OrderRequests {
     }
 
     /** {@code POST /checkout}: one of the default product. */
-    public Map<String, Object> checkout(@Header("Idempotency-Key") String idempotencyKey) {
+    public Order checkout(@Header("Idempotency-Key") String idempotencyKey) {
         return order(defaultSku, 1, idempotencyKey);
     }
 
@@ -48,27 +44,22 @@ public final class OrderRequests {
      * A retried POST with a known Idempotency-Key answers with the order it already made, so the
      * client sees the same orderId; the same key for a different order is refused.
      */
-    public Map<String, Object> replay(Map<String, Object> order, Map<String, Object> previous) {
-        boolean sameOrder = order.get("sku").equals(previous.get("sku"))
-                && ((Number) order.get("quantity")).intValue() == ((Number) previous.get("quantity")).intValue();
+    public SaleOutcome.Sold replay(@Body Order order, @Header("previousOrder") Map<String, Object> previous) {
+        boolean sameOrder = order.sku().equals(previous.get("sku"))
+                && order.quantity() == ((Number) previous.get("quantity")).intValue();
         if (!sameOrder) {
             throw new ApiException(422, "IDEMPOTENCY_KEY_REUSED",
                     "This Idempotency-Key was already used for a different order.");
         }
-        return previous;
+        return new SaleOutcome.Sold((String) previous.get("orderId"), order.sku(), order.quantity(),
+                ((Number) previous.get("remainingStock")).longValue());
     }
 
-    public Map<String, Object> order(String sku, int quantity, String idempotencyKey) {
+    private static Order order(String sku, int quantity, String idempotencyKey) {
         if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
             throw ApiException.badRequest("INVALID_IDEMPOTENCY_KEY",
                     "'Idempotency-Key' must be 1-128 visible ASCII characters.");
         }
-        Map<String, Object> order = new HashMap<>();
-        order.put("sku", sku);
-        order.put("quantity", quantity);
-        order.put("idempotencyKey", idempotencyKey);
-        order.put("orderId", UUID.randomUUID().toString());
-        order.put("requestId", UUID.randomUUID().toString());
-        return order;
+        return new Order(UUID.randomUUID().toString(), sku, quantity, idempotencyKey);
     }
 }

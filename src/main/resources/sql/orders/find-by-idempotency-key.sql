@@ -1,3 +1,3 @@
 SELECT id AS orderId, sku, quantity, remaining_stock AS remainingStock
   FROM orders
- WHERE idempotency_key = :#idempotencyKey
+ WHERE idempotency_key = :#${body.idempotencyKey}
