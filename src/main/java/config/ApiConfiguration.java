@@ -6,7 +6,6 @@ import api.HttpServerVertx;
 import api.JsonRequests;
 import api.JsonResponses;
 import api.UnmatchedRequests;
-import api.Views;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -50,11 +49,6 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
     @BindToRegistry(lazy = true)
     public ApiDocs apiDocs(@BeanInject("objectMapper") ObjectMapper mapper) {
         return new ApiDocs(mapper);
-    }
-
-    @BindToRegistry(lazy = true)
-    public Views views() {
-        return new Views();
     }
 
     @BindToRegistry(lazy = true)

@@ -10,7 +10,7 @@ import restock.FactoryOrders;
 import restock.Failures;
 import restock.RestockMessages;
 import restock.RestockNotifications;
-import restock.RestockRequests;
+import restock.RestockRequestQueries;
 import restock.StockQueueBacklog;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -50,8 +50,8 @@ public class RestockConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public RestockRequests restockRequests() {
-        return new RestockRequests();
+    public RestockRequestQueries restockRequestQueries() {
+        return new RestockRequestQueries();
     }
 
     @BindToRegistry(lazy = true)

@@ -1,7 +1,7 @@
 package operations;
 
 import alerts.DeadLetters;
-import restock.RestockRequests;
+import restock.RestockRequestQueries;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +61,7 @@ public final class BusinessMetrics {
                 .register(registry);
         factoryCallSucceeded = factoryCall(registry, "success");
         factoryCallFailed = factoryCall(registry, "failure");
-        for (String status : RestockRequests.STATUSES) {
+        for (String status : RestockRequestQueries.STATUSES) {
             AtomicLong count = new AtomicLong();
             restockRequests.put(status, count);
             Gauge.builder("donut.restock.requests", count, AtomicLong::get)

@@ -1,6 +1,7 @@
 package routes;
 
 import api.ApiException;
+import catalogue.Product;
 import api.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -21,7 +22,7 @@ public class ProductRoute extends RouteBuilder {
         from("direct:listProducts").routeId("list-products").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none())
                 .to("sql:classpath:sql/products/list.sql")
-                .bean("views", "products")
+                .setBody(method(Product.class, "fromRows"))
                 .bean("jsonResponses", "ok");
 
         from("direct:getProduct").routeId("get-product").routeConfigurationId(ApiErrorHandling.ID)
@@ -31,7 +32,7 @@ public class ProductRoute extends RouteBuilder {
                 .filter(body().isNull())
                     .throwException(ApiException.notFound("UNKNOWN_SKU", "No such product."))
                 .end()
-                .bean("views", "product")
+                .setBody(method(Product.class, "fromRow"))
                 .bean("jsonResponses", "ok");
 
         from("direct:putProduct").routeId("put-product").routeConfigurationId(ApiErrorHandling.ID)
@@ -40,7 +41,7 @@ public class ProductRoute extends RouteBuilder {
                 .bean("productRequests", "parse")
                 .to("direct:saveProduct")
                 .to("sql:classpath:sql/products/find.sql?outputType=SelectOne&outputHeader=saved")
-                .setBody(method("views", "product(${header.saved})"))
+                .setBody(method(Product.class, "fromRow(${header.saved})"))
                 .choice()
                     .when(header("previousStock").isNull()).bean("jsonResponses", "created")
                     .otherwise().bean("jsonResponses", "ok");

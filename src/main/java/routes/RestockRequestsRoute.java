@@ -1,6 +1,7 @@
 package routes;
 
 import api.ApiException;
+import restock.RestockRequest;
 import api.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
@@ -22,20 +23,20 @@ public class RestockRequestsRoute extends RouteBuilder {
         from("direct:listRestockRequests").routeId("list-restock-requests").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none().headers(AUTHORIZATION).query("status"))
                 .bean("adminAuthorization", "check")
-                .setHeader("status", method("restockRequests", "statusFilter"))
+                .setHeader("status", method("restockRequestQueries", "statusFilter"))
                 .choice()
                     .when(header("status").isNull())
                         .to("sql:classpath:sql/restock/list.sql")
                     .otherwise()
                         .to("sql:classpath:sql/restock/list-by-status.sql")
                 .end()
-                .bean("views", "restockRequests")
+                .setBody(method(RestockRequest.class, "fromRows"))
                 .bean("jsonResponses", "ok");
 
         from("direct:retryRestockRequest").routeId("retry-restock-request").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none().headers(AUTHORIZATION).path("id"))
                 .bean("adminAuthorization", "check")
-                .setVariable("requestId", method("restockRequests", "checkId"))
+                .setVariable("requestId", method("restockRequestQueries", "checkId"))
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne")
                 .filter(body().isNull())
                     .throwException(ApiException.notFound("UNKNOWN_REQUEST", "No such restock request."))
@@ -46,7 +47,7 @@ public class RestockRequestsRoute extends RouteBuilder {
                     .throwException(new ApiException(409, "NOT_FAILED", "Only a FAILED restock request can be retried."))
                 .end()
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne")
-                .bean("views", "restockRequest")
+                .setBody(method(RestockRequest.class, "fromRow"))
                 .bean("jsonResponses", "accepted");
     }
 }

@@ -4,6 +4,7 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 
 import api.ApiException;
+import restock.Delivery;
 import api.HttpRequestAllowlist;
 
 /**
@@ -22,7 +23,7 @@ public class RestockRoute extends RouteBuilder {
                 .process(HttpRequestAllowlist.none().query("request", "signature"))
                 .bean("callbackSigner", "verify")
                 .to("direct:fulfil")
-                .setBody(method("views", "restocked(${header.callbackResult}, ${variable.added})"))
+                .setBody(method(Delivery.class, "of(${header.callbackResult}, ${variable.added})"))
                 .bean("jsonResponses", "ok");
 
         from("direct:fulfil").routeId("fulfil").routeConfigurationId(ApiErrorHandling.TRANSACTED)

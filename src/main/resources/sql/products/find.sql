@@ -3,4 +3,4 @@ SELECT p.sku, p.name, p.price, p.stock, p.factory_id AS factoryId,
        CASE WHEN r.id IS NULL THEN FALSE ELSE TRUE END AS restockPending
   FROM products p
   LEFT JOIN restock_requests r ON r.open_sku = p.sku
- WHERE p.sku = :#sku
+ WHERE p.sku = :#${header.sku}

@@ -1,5 +1,5 @@
 -- Run while the product row is locked, before the new stock is written.
 INSERT INTO stock_movements (sku, delta, reason, reference)
-SELECT sku, :#stock - stock, 'ADJUSTMENT', 'admin'
+SELECT sku, :#${body.stock} - stock, 'ADJUSTMENT', 'admin'
   FROM products
- WHERE sku = :#sku AND stock <> :#stock
+ WHERE sku = :#${body.sku} AND stock <> :#${body.stock}

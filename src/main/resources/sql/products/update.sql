@@ -1,4 +1,4 @@
 UPDATE products
-   SET name = :#name, price = :#price, stock = :#stock, factory_id = :#factoryId,
-       restock_quantity = :#restockQuantity, reorder_point = :#reorderPoint, updated_at = CURRENT_TIMESTAMP(3)
- WHERE sku = :#sku
+   SET name = :#${body.name}, price = :#${body.price}, stock = :#${body.stock}, factory_id = :#${body.factoryId},
+       restock_quantity = :#${body.restockQuantity}, reorder_point = :#${body.reorderPoint}, updated_at = CURRENT_TIMESTAMP(3)
+ WHERE sku = :#${body.sku}

@@ -7,8 +7,8 @@ import java.util.Set;
 
 import org.apache.camel.Header;
 
-/** Reads the admin's questions about restock requests: which status to list. */
-public final class RestockRequests {
+/** Reads the admin's questions about restock requests: which request, which status to list. */
+public final class RestockRequestQueries {
 
     public static final Set<String> STATUSES = Set.of("REQUESTED", "PUBLISHED", "ORDERED", "FULFILLED", "FAILED");
 
