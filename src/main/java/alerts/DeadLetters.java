@@ -4,13 +4,13 @@ import restock.InterruptedFactoryOrder;
 import restock.InvalidRestockMessage;
 import restock.RestockNotifications;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
+import restock.StoredRequest;
 
 /**
  * A dead letter on stock-dlq, as the alert route reads it. The app's own dead letters say which
@@ -43,8 +43,8 @@ public final class DeadLetters {
     }
 
     /** Why a request nobody ever took is dead-lettered (the row of sql/restock/unclaimed.sql). */
-    public String notPickedUp(@Body Map<String, Object> request) {
-        int publishes = 1 + ((Number) request.get("republishes")).intValue();
+    public String notPickedUp(@Body StoredRequest request) {
+        int publishes = 1 + request.republishes();
         return "Published " + publishes + " times; no factory consumer took it within RESTOCK_PUBLISH_DEADLINE_S ("
                 + publishDeadlineSeconds + " s) of any of them.";
     }
@@ -68,12 +68,12 @@ public final class DeadLetters {
     }
 
     /** The round (retries) the request was in when its message was sent; its current one if the message does not say. */
-    public int round(@Header(ROUND) String round, @Body String body, @Variable("request") Map<String, Object> request) {
+    public int round(@Header(ROUND) String round, @Body String body, @Variable("request") StoredRequest request) {
         if (round != null && round.matches("\\d{1,9}")) {
             return Integer.parseInt(round);
         }
         Integer published = notifications.roundOrNull(body);
-        return published != null ? published : ((Number) request.get("retries")).intValue();
+        return published != null ? published : request.retries();
     }
 
     public String lastError(@Header(LAST_ERROR) String lastError, @Variable("reason") String reason,

@@ -1,10 +1,10 @@
 package alerts;
 
-import java.util.Map;
 
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 import org.apache.camel.spi.IdempotentRepository;
+import restock.StoredRequest;
 
 /**
  * The email ops receive for a failed restock request: what, how often, why, what to do next.
@@ -23,11 +23,11 @@ public final class OpsAlerts {
         this.alerted = alerted;
     }
 
-    public String failureKey(@Variable("request") Map<String, Object> request, @Header("CamelAwsSqsMessageId") String sqsMessageId) {
+    public String failureKey(@Variable("request") StoredRequest request, @Header("CamelAwsSqsMessageId") String sqsMessageId) {
         if (request == null) {
             return "message " + sqsMessageId;
         }
-        return "request " + request.get("id") + " round " + request.get("retries");
+        return "request " + request.id() + " round " + request.retries();
     }
 
     /**
@@ -35,18 +35,18 @@ public final class OpsAlerts {
      * about is that request's dead letter, moved back to stock-queue before the alert went out
      * (the console's "Start DLQ redrive").
      */
-    public boolean movedBack(@Variable("request") Map<String, Object> request) {
+    public boolean movedBack(@Variable("request") StoredRequest request) {
         return !alerted.contains(failureKey(request, null));
     }
 
-    public String subject(@Variable("request") Map<String, Object> request) {
+    public String subject(@Variable("request") StoredRequest request) {
         if (request == null) {
             return "[Donut-States] A message on the stock queues could not be processed";
         }
-        return "[Donut-States] Restock of " + request.get("sku") + " failed (request " + request.get("id") + ")";
+        return "[Donut-States] Restock of " + request.sku() + " failed (request " + request.id() + ")";
     }
 
-    public String body(@Variable("request") Map<String, Object> request, @Variable("reason") String reason,
+    public String body(@Variable("request") StoredRequest request, @Variable("reason") String reason,
                        @Variable("lastError") String lastError, @Variable("deadLetter") String deadLetter) {
         if (request == null) {
             return """
@@ -75,15 +75,15 @@ public final class OpsAlerts {
                 Once the cause is fixed, send the request again:
 
                   curl -X POST '%s/api/restock-requests/%s/retry' -H "Authorization: Bearer $ADMIN_TOKEN"
-                """.formatted(request.get("sku"), request.get("quantity"), request.get("factoryId"), request.get("id"),
-                request.get("attempts"), lastError, whatToDo(reason, request), publicBaseUrl, request.get("id"));
+                """.formatted(request.sku(), request.quantity(), request.factoryId(), request.id(),
+                request.attempts(), lastError, whatToDo(reason, request), publicBaseUrl, request.id());
     }
 
-    private static String whatToDo(String reason, Map<String, Object> request) {
+    private static String whatToDo(String reason, StoredRequest request) {
         return switch (reason) {
             case DeadLetters.ORDER_INTERRUPTED -> "The app stopped while ordering it, so the factory may have taken the order."
                     + " Ask the factory whether it has an order for this product; retry only if it has none.";
-            case DeadLetters.DELIVERY_OVERDUE -> "The factory took the order (job " + request.get("factoryJobId")
+            case DeadLetters.DELIVERY_OVERDUE -> "The factory took the order (job " + request.factoryJobId()
                     + ") but never called back. Ask the factory about that job; retry only if it will not deliver.";
             case DeadLetters.NOT_PICKED_UP -> "It was published again and again, but no factory consumer took it. Check that"
                     + " stock-queue is subscribed to the stock topic and that an instance runs the factory route"

@@ -24,16 +24,15 @@ public final class FactoryOrders {
         this.requester = requester;
     }
 
-    public String payload(@Variable("request") Map<String, Object> request) throws JsonProcessingException {
-        String requestId = String.valueOf(request.get("id"));
+    public String payload(@Variable("request") StoredRequest request) throws JsonProcessingException {
         Map<String, Object> order = new LinkedHashMap<>();
         order.put("MessageGroupId", MESSAGE_GROUP_ID);
-        order.put("MessageAttributeProductId", request.get("sku"));
+        order.put("MessageAttributeProductId", request.sku());
         // The legacy API takes the count as a string.
-        order.put("MessageAttributeProductCnt", String.valueOf(request.get("quantity")));
-        order.put("MessageAttributeFactoryId", request.get("factoryId"));
+        order.put("MessageAttributeProductCnt", String.valueOf(request.quantity()));
+        order.put("MessageAttributeFactoryId", request.factoryId());
         order.put("MessageAttributeRequester", requester);
-        order.put("CallbackUrl", signer.callbackUrl(requestId));
+        order.put("CallbackUrl", signer.callbackUrl(request.id()));
         return mapper.writeValueAsString(order);
     }
 

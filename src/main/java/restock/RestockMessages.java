@@ -20,13 +20,13 @@ public final class RestockMessages {
         this.mapper = mapper;
     }
 
-    public String notification(@Body Map<String, Object> request) throws JsonProcessingException {
+    public String notification(@Body StoredRequest request) throws JsonProcessingException {
         Map<String, Object> message = new LinkedHashMap<>();
-        message.put("requestId", request.get("id"));
-        message.put("sku", request.get("sku"));
-        message.put("quantity", request.get("quantity"));
-        message.put("factoryId", request.get("factoryId"));
-        message.put("retries", request.get("retries"));
+        message.put("requestId", request.id());
+        message.put("sku", request.sku());
+        message.put("quantity", request.quantity());
+        message.put("factoryId", request.factoryId());
+        message.put("retries", request.retries());
         return mapper.writeValueAsString(message);
     }
 }

@@ -2,6 +2,7 @@ package routes;
 
 import alerts.DeadLetters;
 import org.apache.camel.builder.RouteBuilder;
+import restock.StoredRequest;
 
 /**
  * One email to ops per failure of a restock request. Whoever put the dead letter on stock-dlq
@@ -20,7 +21,7 @@ public class AlertRoute extends RouteBuilder {
                 .setVariable("reason", method("deadLetters", "reason"))
                 .setVariable("requestId", method("deadLetters", "requestId"))
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne&outputHeader=storedRequest")
-                .setVariable("request", header("storedRequest"))
+                .setVariable("request", method(StoredRequest.class, "fromRow(${header.storedRequest})"))
                 .choice()
                     .when(variable("request").isNull())
                         .setVariable("lastError", header(DeadLetters.LAST_ERROR))
@@ -30,13 +31,13 @@ public class AlertRoute extends RouteBuilder {
                         .setVariable("lastError", method("deadLetters", "lastError"))
                         .to("sql:classpath:sql/restock/mark-failed.sql")
                         .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne&outputHeader=storedRequest")
-                        .setVariable("request", header("storedRequest"))
+                        .setVariable("request", method(StoredRequest.class, "fromRow(${header.storedRequest})"))
                         .choice()
-                            .when(simple("${variable.request[status]} == 'FAILED' && ${variable.request[retries]} == ${variable.round}"))
+                            .when(simple("${variable.request.status} == 'FAILED' && ${variable.request.retries} == ${variable.round}"))
                                 .to("direct:mailOps")
                             .otherwise()
                                 .log("Dead letter (${variable.reason}) for restock request ${variable.requestId} needs nothing:"
-                                        + " the request is ${variable.request[status]}");
+                                        + " the request is ${variable.request.status}");
 
         // Keyed on the failure, not the SQS message: a dead letter delivered again after a crash
         // between the mail and the delete, or a second dead letter for the same failure, is not

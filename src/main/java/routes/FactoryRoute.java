@@ -7,6 +7,7 @@ import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
+import restock.StoredRequest;
 
 /**
  * Takes restock requests off stock-queue and orders them from the legacy Factory API. A failing
@@ -46,13 +47,13 @@ public class FactoryRoute extends RouteBuilder {
                 .filter(header("storedRequest").isNull())
                     .throwException(new InvalidRestockMessage("The message names a restock request that does not exist."))
                 .end()
-                .setVariable("request", header("storedRequest"))
-                .filter(simple("${variable.round} != null && ${variable.round} < ${variable.request[retries]}"))
+                .setVariable("request", method(StoredRequest.class, "fromRow(${header.storedRequest})"))
+                .filter(simple("${variable.round} != null && ${variable.round} < ${variable.request.retries}"))
                     .log("Restock request ${variable.requestId} was sent again after this copy of its message was published;"
                             + " the copy is dropped")
                     .stop()
                 .end()
-                .filter(simple("${variable.request[status]} == 'FAILED'"))
+                .filter(simple("${variable.request.status} == 'FAILED'"))
                     .to("direct:failedRequestMessage")
                     .stop()
                 .end()
@@ -79,7 +80,7 @@ public class FactoryRoute extends RouteBuilder {
         from("direct:failedRequestMessage").routeId("failed-request-message")
                 .choice()
                     .when(method("opsAlerts", "movedBack"))
-                        .setVariable("round", simple("${variable.request[retries]}"))
+                        .setVariable("round", simple("${variable.request.retries}"))
                         .to("sql:classpath:sql/restock/retry.sql")
                         .choice()
                             .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
@@ -136,7 +137,7 @@ public class FactoryRoute extends RouteBuilder {
                 // An unreadable message names no request.
                 .filter(variable("request").isNotNull())
                     .setHeader(DeadLetters.REQUEST_ID, variable("requestId"))
-                    .setHeader(DeadLetters.ROUND, simple("${variable.request[retries]}", String.class))
+                    .setHeader(DeadLetters.ROUND, simple("${variable.request.retries}", String.class))
                 .end()
                 .log(LoggingLevel.WARN, "Restock request ${variable.requestId} dead-lettered (${variable.reason}): ${variable.lastError}")
                 .to("{{stock-dlq.uri}}")

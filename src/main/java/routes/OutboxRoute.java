@@ -2,6 +2,7 @@ package routes;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import restock.StoredRequest;
 
 /**
  * No restock request is lost (README, Rules): every one is published to SNS from its stored row,
@@ -20,19 +21,20 @@ public class OutboxRoute extends RouteBuilder {
                     .setVariable("error", method("failures", "snsPublish"))
                     .setVariable("maxBackoffSeconds", simple("${properties:outbox.max-backoff-s}"))
                     .setBody(variable("request"))
-                    .log(LoggingLevel.WARN, "Restock request ${body[id]} not published yet, will retry: ${exception.message}")
+                    .log(LoggingLevel.WARN, "Restock request ${body.id} not published yet, will retry: ${exception.message}")
                     .to("sql:classpath:sql/restock/publish-failed.sql")
                 .end()
+                .setBody(method(StoredRequest.class, "fromRow"))
                 .setVariable("request", body())
                 .removeHeaders("*")
-                .setHeader("ProductId", simple("${body[sku]}"))
-                .setHeader("FactoryId", simple("${body[factoryId]}"))
-                .setHeader("RequestId", simple("${body[id]}"))
-                .setHeader("Quantity", simple("${body[quantity]}"))
+                .setHeader("ProductId", simple("${body.sku}"))
+                .setHeader("FactoryId", simple("${body.factoryId}"))
+                .setHeader("RequestId", simple("${body.id}"))
+                .setHeader("Quantity", simple("${body.quantity}"))
                 .setBody(method("restockMessages", "notification"))
                 .to("{{stock-topic.uri}}")
                 .setBody(variable("request"))
                 .to("sql:classpath:sql/restock/mark-published.sql")
-                .log("Restock request ${body[id]} for ${body[sku]} published");
+                .log("Restock request ${body.id} for ${body.sku} published");
     }
 }

@@ -4,6 +4,7 @@ import alerts.DeadLetters;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
+import restock.StoredRequest;
 
 import static org.apache.camel.builder.PredicateBuilder.or;
 
@@ -32,12 +33,13 @@ public class RestockDeadlinesRoute extends RouteBuilder {
                 .to("{{stock-queue-backlog.uri}}").id("stock-queue-backlog")
                 .setVariable("backlog", body())
                 .split(variable("unclaimed"))
+                    .setBody(method(StoredRequest.class, "fromRow"))
                     .setVariable("request", body())
-                    .setVariable("requestId", simple("${body[id]}"))
+                    .setVariable("requestId", simple("${body.id}"))
                     // A lease that ran out means its consumer stopped: nothing is on its way.
-                    .filter(or(simple("${body[leaseUntil]} != null"), simple("${variable.backlog} == 0")))
+                    .filter(or(simple("${body.leased}"), simple("${variable.backlog} == 0")))
                         .choice()
-                            .when(simple("${body[republishes]} < {{restock.republish-attempts}}"))
+                            .when(simple("${body.republishes} < {{restock.republish-attempts}}"))
                                 .to("sql:classpath:sql/restock/republish.sql")
                                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
                                     .bean("businessMetrics", "republished")
@@ -54,13 +56,14 @@ public class RestockDeadlinesRoute extends RouteBuilder {
 
         from("sql:classpath:sql/restock/overdue.sql?delay={{factory.deadline-check-ms}}&useIterator=true")
                 .routeId("delivery-deadline")
+                .setBody(method(StoredRequest.class, "fromRow"))
                 .setVariable("request", body())
-                .setVariable("requestId", simple("${body[id]}"))
+                .setVariable("requestId", simple("${body.id}"))
                 .to("sql:classpath:sql/restock/lease-overdue.sql")
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
                     .setVariable("reason", constant(DeadLetters.DELIVERY_OVERDUE))
                     .setVariable("lastError", simple("No delivery callback within FACTORY_DELIVERY_DEADLINE_S"
-                            + " ({{factory.delivery-deadline-s}} s) of ordering (factory job ${body[factoryJobId]})."))
+                            + " ({{factory.delivery-deadline-s}} s) of ordering (factory job ${body.factoryJobId})."))
                     .setBody(method("restockMessages", "notification(${variable.request})"))
                     .to("direct:deadLetter");
     }

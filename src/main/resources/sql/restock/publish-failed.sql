@@ -4,4 +4,4 @@ UPDATE restock_requests
        last_error = :#${variable.error},
        next_publish_at = TIMESTAMPADD(SECOND, LEAST(:#${variable.maxBackoffSeconds}, 1 + publish_attempts * publish_attempts), CURRENT_TIMESTAMP(3)),
        updated_at = CURRENT_TIMESTAMP(3)
- WHERE id = :#id AND status = 'REQUESTED'
+ WHERE id = :#${body.id} AND status = 'REQUESTED'
