@@ -3,6 +3,7 @@ package routes;
 import api.HttpRequestAllowlist;
 import sales.OrderBatches;
 import sales.SaleOutcome;
+import sales.StockState;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
@@ -11,8 +12,6 @@ import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefiniti
 import static api.HttpRequestAllowlist.CONTENT_ENCODING;
 import static api.HttpRequestAllowlist.CONTENT_TYPE;
 import static api.HttpRequestAllowlist.IDEMPOTENCY_KEY;
-import static org.apache.camel.builder.PredicateBuilder.and;
-import static org.apache.camel.builder.PredicateBuilder.or;
 import org.apache.camel.component.sql.SqlConstants;
 
 /**
@@ -97,21 +96,20 @@ public class SalesRoute extends RouteBuilder {
                         .end()
                 .end()
                 .to("sql:classpath:sql/orders/stock-state.sql?outputType=SelectOne&outputHeader=stockState")
-                .filter(header("stockState").isNull())
+                .setVariable("stockState", method(StockState.class, "fromRow(${header.stockState})"))
+                .filter(variable("stockState").isNull())
                     // Nothing was taken, so the batch ends here and commits nothing; OrderBatches
                     // answers each order 404. Thrown here, a client's typo would roll back a
                     // transaction, which Camel logs as a warning with the message history.
                     .script(simple("${variable.batch.unknownProduct()}"))
                     .stop()
                 .end()
-                .setBody(simple("${variable.batch.settle(${header.stockState[stock]})}"))
+                .setBody(simple("${variable.batch.settle(${variable.stockState.stock})}"))
                 .filter(simple("${body.size} > 0"))
                     .to("sql:classpath:sql/orders/insert.sql?batch=true")
                     .to("sql:classpath:sql/orders/record-sale.sql?batch=true")
                 .end()
-                .filter(and(simple("${header.stockState[openRequestId]} == null"),
-                        or(simple("${variable.batch.anyRefused}"),
-                           simple("${header.stockState[stock]} <= ${header.stockState[reorderPoint]}"))))
+                .filter(simple("${variable.batch.opensRestockRequest(${variable.stockState})}"))
                     .setBody(simple("${variable.batch.restockOpening}"))
                     .to("sql:classpath:sql/restock/open-request.sql")
                 .end();

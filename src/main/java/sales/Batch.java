@@ -98,6 +98,14 @@ public final class Batch {
         return false;
     }
 
+    /**
+     * One open restock request per product (README, Rules): the batch opens it when there is
+     * none yet and an order was refused, or the stock is at or below the product's reorder point.
+     */
+    public boolean opensRestockRequest(StockState after) {
+        return after.openRequestId() == null && (anyRefused() || after.stock() <= after.reorderPoint());
+    }
+
     public RestockOpening restockOpening() {
         return new RestockOpening(UUID.randomUUID().toString(), sku());
     }
