@@ -22,6 +22,9 @@ import io.vertx.ext.web.RoutingContext;
  * quietly: unanswered, Vert.x logs each as an error with a stack trace.</li>
  * <li>A form body on a method that takes none (a GET) is refused before the body reader,
  * which otherwise fails on it with a 500.</li>
+ * <li>A path no route serves is answered 404, or 405 with an Allow header when it is served with
+ * other methods: the contract's routes share one catch-all consumer, which would answer these
+ * with an empty body.</li>
  * </ul>
  */
 final class HttpEdge {
@@ -31,13 +34,18 @@ final class HttpEdge {
 
     private final EdgeAnswers answers;
     private final AdminAuthorization admin;
+    private final UnmatchedRequests unmatched;
     private final String healthPath;
+    private final String metricsPath;
     private final long maxServerBodyBytes;
 
-    HttpEdge(EdgeAnswers answers, AdminAuthorization admin, String healthPath, long maxServerBodyBytes) {
+    HttpEdge(EdgeAnswers answers, AdminAuthorization admin, UnmatchedRequests unmatched, String healthPath, String metricsPath,
+             long maxServerBodyBytes) {
         this.answers = answers;
         this.admin = admin;
+        this.unmatched = unmatched;
         this.healthPath = healthPath;
+        this.metricsPath = metricsPath;
         this.maxServerBodyBytes = maxServerBodyBytes;
     }
 
@@ -69,6 +77,25 @@ final class HttpEdge {
             }
         }
         routing.next();
+    }
+
+    /** After HEAD became GET: anything no route serves, the management endpoints aside, is refused here. */
+    void refuseUnservedPaths(RoutingContext routing) {
+        String path = routing.normalizedPath();
+        if (isUnder(path, healthPath) || isUnder(path, metricsPath)) {
+            routing.next();
+            return;
+        }
+        unmatched.refusal(routing.request().method().name(), path).ifPresentOrElse(refused -> {
+            if (refused instanceof MethodNotAllowed wrongMethod) {
+                routing.response().putHeader(HttpHeaders.ALLOW, wrongMethod.allowed());
+            }
+            answers.answer(routing, refused.status(), refused.code(), refused.getMessage());
+        }, routing::next);
+    }
+
+    private static boolean isUnder(String path, String prefix) {
+        return path.equals(prefix) || path.startsWith(prefix + "/");
     }
 
     /** On the path as the router matches it (normalised: "//" and %-escapes undone), with the parameter as the health endpoint reads it. */

@@ -26,7 +26,7 @@ public final class HttpServerVertx extends VertxWrapper {
 
     /** The server's settings, as application.properties gives them (README, Configuration). */
     public record Settings(int workerThreads, long headerReadTimeoutMs, long bodyReadTimeoutMs, long idleTimeoutMs,
-                           String healthPath, long maxServerBodyBytes) {
+                           String healthPath, String metricsPath, long maxServerBodyBytes) {
     }
 
     private static final int FIRST = Integer.MIN_VALUE;
@@ -48,7 +48,8 @@ public final class HttpServerVertx extends VertxWrapper {
         HttpServerVertx server = new HttpServerVertx((VertxInternal) vertx, context,
                 new SlowClientLimits(vertx, settings.headerReadTimeoutMs(), settings.bodyReadTimeoutMs(), settings.idleTimeoutMs(),
                         edgeAnswers),
-                new HttpEdge(edgeAnswers, admin, settings.healthPath(), settings.maxServerBodyBytes()));
+                new HttpEdge(edgeAnswers, admin, new UnmatchedRequests(context), settings.healthPath(), settings.metricsPath(),
+                        settings.maxServerBodyBytes()));
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public boolean isEnabled(CamelEvent event) {
@@ -85,6 +86,7 @@ public final class HttpServerVertx extends VertxWrapper {
                 router.route().order(FIRST).handler(edge::headAsGet);
                 router.route().order(FIRST + 1).handler(limits::requestArrived);
                 router.route().order(FIRST + 2).handler(edge::refuseWhatNoRouteShouldSee);
+                router.route().order(FIRST + 3).handler(edge::refuseUnservedPaths);
                 router.route().order(FIRST).failureHandler(edge::answerClientFailures);
             }
         }

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -30,8 +29,6 @@ import org.springframework.util.MimeTypeUtils;
  */
 public final class JsonRequests {
 
-    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
-    private static final BigDecimal MAX_PRICE = new BigDecimal("9999999999.99");
 
     // Decimals are read exactly, so that 1e999 is too large and 1e-400 has too many decimals,
     // instead of becoming Infinity or 0.0 on the way through a double.
@@ -132,35 +129,31 @@ public final class JsonRequests {
         }
     }
 
-    public static String identifier(String value, String field) {
-        if (value == null || !IDENTIFIER.matcher(value).matches()) {
-            throw ApiException.badRequest("INVALID_" + upperSnake(field),
-                    "'" + field + "' must be 1-64 letters, digits, '-' or '_', starting with a letter or digit.");
+    /** A value (a path or query parameter, a header) that must match its rule's pattern. */
+    public static String matching(String value, FieldRule rule) {
+        if (value == null || !rule.pattern().matcher(value).matches()) {
+            throw ApiException.badRequest("INVALID_" + upperSnake(rule.field()),
+                    "'" + rule.field() + "' must be " + rule.patternDescription() + ".");
         }
         return value;
     }
 
-    public static String requiredIdentifier(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw ApiException.badRequest("MISSING_FIELD", "'" + field + "' is required.");
-        }
+    public static String requiredString(JsonNode node, FieldRule rule) {
+        JsonNode value = required(node, rule);
         if (!value.isTextual()) {
-            throw ApiException.badRequest("INVALID_" + upperSnake(field), "'" + field + "' must be a string.");
+            throw ApiException.badRequest("INVALID_" + upperSnake(rule.field()), "'" + rule.field() + "' must be a string.");
         }
-        return identifier(value.textValue(), field);
+        return matching(value.textValue(), rule);
     }
 
-    public static String requiredText(JsonNode node, String field, int maxLength) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw ApiException.badRequest("MISSING_FIELD", "'" + field + "' is required.");
-        }
+    public static String requiredText(JsonNode node, FieldRule rule) {
+        JsonNode value = required(node, rule);
+        int maxLength = rule.maxLength();
         if (!value.isTextual() || value.textValue().codePointCount(0, value.textValue().length()) > maxLength
                 || !readable(value.textValue())) {
-            throw ApiException.badRequest("INVALID_" + upperSnake(field), "'" + field + "' must be a string of at most " + maxLength
-                    + " characters with at least one visible character, and no control, formatting (such as a bidirectional"
-                    + " override), unpaired surrogate or noncharacter code point.");
+            throw ApiException.badRequest("INVALID_" + upperSnake(rule.field()), "'" + rule.field() + "' must be a string of at most "
+                    + maxLength + " characters with at least one visible character, and no control, formatting (such as a"
+                    + " bidirectional override), unpaired surrogate or noncharacter code point.");
         }
         return value.textValue();
     }
@@ -213,41 +206,44 @@ public final class JsonRequests {
                 && codePoint != 0x2800;
     }
 
-    public static int requiredInt(JsonNode node, String field, int min, int max) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw ApiException.badRequest("MISSING_FIELD", "'" + field + "' is required.");
-        }
-        return intIn(value, field, min, max);
+    public static int requiredInt(JsonNode node, FieldRule rule) {
+        return intIn(required(node, rule), rule);
     }
 
-    public static int optionalInt(JsonNode node, String field, int min, int max, int fallback) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? fallback : intIn(value, field, min, max);
+    public static int optionalInt(JsonNode node, FieldRule rule, int fallback) {
+        JsonNode value = node.get(rule.field());
+        return value == null || value.isNull() ? fallback : intIn(value, rule);
     }
 
-    public static BigDecimal requiredPrice(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw ApiException.badRequest("MISSING_FIELD", "'" + field + "' is required.");
-        }
-        if (!value.isNumber() || value.decimalValue().signum() < 0 || value.decimalValue().compareTo(MAX_PRICE) > 0
+    public static BigDecimal requiredPrice(JsonNode node, FieldRule rule) {
+        JsonNode value = required(node, rule);
+        if (!value.isNumber() || value.decimalValue().compareTo(rule.minimum()) < 0 || value.decimalValue().compareTo(rule.maximum()) > 0
                 || value.decimalValue().stripTrailingZeros().scale() > 2) {
-            throw ApiException.badRequest("INVALID_" + upperSnake(field),
-                    "'" + field + "' must be a number from 0 to 9999999999.99 with at most two decimals.");
+            throw ApiException.badRequest("INVALID_" + upperSnake(rule.field()), "'" + rule.field() + "' must be a number from "
+                    + rule.minimum().toPlainString() + " to " + rule.maximum().toPlainString() + " with at most two decimals.");
         }
         return value.decimalValue();
     }
 
-    private static int intIn(JsonNode value, String field, int min, int max) {
+    private static JsonNode required(JsonNode node, FieldRule rule) {
+        JsonNode value = node.get(rule.field());
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest("MISSING_FIELD", "'" + rule.field() + "' is required.");
+        }
+        return value;
+    }
+
+    private static int intIn(JsonNode value, FieldRule rule) {
+        int min = rule.minimumInt();
+        int max = rule.maximumInt();
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
-            throw ApiException.badRequest("INVALID_" + upperSnake(field),
-                    "'" + field + "' must be a whole number from " + min + " to " + max + ".");
+            throw ApiException.badRequest("INVALID_" + upperSnake(rule.field()),
+                    "'" + rule.field() + "' must be a whole number from " + min + " to " + max + ".");
         }
         return value.intValue();
     }
 
     private static String upperSnake(String camel) {
-        return camel.replaceAll("([a-z])([A-Z])", "$1_$2").toUpperCase();
+        return camel.replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_').toUpperCase();
     }
 }

@@ -2,56 +2,75 @@ package api;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
 import org.apache.camel.spi.RestRegistry;
 
 /**
- * Answers requests no API route took: 405 when the path exists with other methods, else 404,
- * so that even these get the API's JSON error shape.
+ * What the HTTP server serves, as the REST services registered in Camel (the contract's
+ * operations, and the simulator's when it is on) say: a request for anything else is answered at
+ * the edge (HttpEdge), 405 when the path exists with other methods, else 404, in the API's JSON
+ * error shape rather than the server's plain page.
  */
 public final class UnmatchedRequests {
 
+    private record Served(Pattern path, String method) {
+    }
+
     private final CamelContext context;
+    private volatile List<Served> served;
 
     public UnmatchedRequests(CamelContext context) {
         this.context = context;
     }
 
-    public void refuse(Exchange exchange) {
-        String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, "", String.class);
-        String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, String.class);
-        if (uri != null) {
-            int query = uri.indexOf('?');
-            path = query < 0 ? uri : uri.substring(0, query);
-        }
+    /** Empty when a route serves the method on the path. */
+    public Optional<ApiException> refusal(String method, String path) {
         TreeSet<String> allowed = new TreeSet<>();
-        for (RestRegistry.RestService service : services()) {
-            if (template(service).matcher(path).matches()) {
-                allowed.add(service.getMethod().toUpperCase(Locale.ROOT));
+        for (Served service : served()) {
+            if (service.path().matcher(path).matches()) {
+                if (service.method().equals(method)) {
+                    return Optional.empty();
+                }
+                allowed.add(service.method());
             }
         }
         if (allowed.contains("GET")) {
-            // The HTTP server answers HEAD wherever GET is answered (config/HttpEdge).
+            // The HTTP server answers HEAD wherever GET is answered (HttpEdge).
             allowed.add("HEAD");
         }
-        if (!allowed.isEmpty()) {
-            throw new MethodNotAllowed(path, allowed);
+        return Optional.of(allowed.isEmpty() ? ApiException.notFound("NOT_FOUND", "There is nothing at this path.")
+                : new MethodNotAllowed(path, allowed));
+    }
+
+    /** Read once the server answers its first request: by then every route has registered its services. */
+    private List<Served> served() {
+        List<Served> known = served;
+        if (known == null) {
+            known = context.getRestRegistry().listAllRestServices().stream()
+                    .map(service -> new Served(template(service), service.getMethod().toUpperCase(Locale.ROOT)))
+                    .toList();
+            served = known;
         }
-        throw ApiException.notFound("NOT_FOUND", "There is nothing at this path.");
+        return known;
     }
 
-    private List<RestRegistry.RestService> services() {
-        return context.getRestRegistry().listAllRestServices();
-    }
-
-    /** "/api/products" + "/{sku}" becomes ^/api/products/[^/]+$ */
+    /**
+     * "/api/products" + "/{sku}" becomes ^/api/products/[^/]+$. A service of the contract carries
+     * its path in its URL only (basePath "/", no template).
+     */
     private static Pattern template(RestRegistry.RestService service) {
-        String path = (service.getBasePath() == null ? "" : service.getBasePath())
-                + (service.getUriTemplate() == null ? "" : service.getUriTemplate());
+        String path = service.getUriTemplate() == null && service.getUrl() != null
+                ? service.getUrl().replaceFirst("^[a-z]+://[^/]*", "")
+                : (service.getBasePath() == null ? "" : service.getBasePath()) + "/"
+                        + (service.getUriTemplate() == null ? "" : service.getUriTemplate());
+        path = ("/" + path).replaceAll("/+", "/");
+        if (path.length() > 1 && path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
         StringBuilder regex = new StringBuilder();
         for (String part : path.split("(?=\\{)|(?<=\\})")) {
             regex.append(part.startsWith("{") ? "[^/]+" : Pattern.quote(part));

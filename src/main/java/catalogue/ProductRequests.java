@@ -1,5 +1,7 @@
 package catalogue;
 
+import api.ApiContract;
+import api.FieldRule;
 import api.JsonRequests;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,28 +12,40 @@ import org.apache.camel.TypeConverter;
 /** Reads {@code PUT /api/products/{sku}} into a {@link ProductInput}. */
 public final class ProductRequests {
 
-    private static final int MAX_STOCK = 1_000_000_000;
-
     private final JsonRequests json;
+    private final FieldRule sku;
+    private final FieldRule name;
+    private final FieldRule price;
+    private final FieldRule stock;
+    private final FieldRule factoryId;
+    private final FieldRule restockQuantity;
+    private final FieldRule reorderPoint;
 
-    public ProductRequests(JsonRequests json) {
+    public ProductRequests(JsonRequests json, ApiContract contract) {
         this.json = json;
+        this.sku = contract.ruleOf("Identifier", "sku");
+        this.name = contract.rule("ProductInput", "name");
+        this.price = contract.rule("ProductInput", "price");
+        this.stock = contract.rule("ProductInput", "stock");
+        this.factoryId = contract.rule("ProductInput", "factoryId");
+        this.restockQuantity = contract.rule("ProductInput", "restockQuantity");
+        this.reorderPoint = contract.rule("ProductInput", "reorderPoint");
     }
 
     public void checkSku(@Header("sku") String sku) {
-        JsonRequests.identifier(sku, "sku");
+        JsonRequests.matching(sku, this.sku);
     }
 
     public ProductInput parse(@Body Object body, TypeConverter converter, @Header("Content-Type") String contentType,
                               @Header("Content-Encoding") String contentEncoding, @Header("sku") String sku) {
-        JsonRequests.identifier(sku, "sku");
+        checkSku(sku);
         JsonNode node = json.object(body, converter, contentType, contentEncoding);
         return new ProductInput(sku,
-                JsonRequests.requiredText(node, "name", 200),
-                JsonRequests.requiredPrice(node, "price"),
-                JsonRequests.requiredInt(node, "stock", 0, MAX_STOCK),
-                JsonRequests.requiredIdentifier(node, "factoryId"),
-                JsonRequests.requiredInt(node, "restockQuantity", 1, 1_000_000),
-                JsonRequests.optionalInt(node, "reorderPoint", 0, MAX_STOCK, 0));
+                JsonRequests.requiredText(node, name),
+                JsonRequests.requiredPrice(node, price),
+                JsonRequests.requiredInt(node, stock),
+                JsonRequests.requiredString(node, factoryId),
+                JsonRequests.requiredInt(node, restockQuantity),
+                JsonRequests.optionalInt(node, reorderPoint, 0));
     }
 }

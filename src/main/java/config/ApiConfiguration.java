@@ -1,11 +1,10 @@
 package config;
 
 import api.AdminAuthorization;
-import api.ApiDocs;
+import api.ApiContract;
 import api.HttpServerVertx;
 import api.JsonRequests;
 import api.JsonResponses;
-import api.UnmatchedRequests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -47,13 +46,9 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
     }
 
     @BindToRegistry(lazy = true)
-    public ApiDocs apiDocs(@BeanInject("objectMapper") ObjectMapper mapper) {
-        return new ApiDocs(mapper);
-    }
-
-    @BindToRegistry(lazy = true)
-    public UnmatchedRequests unmatchedRequests() {
-        return new UnmatchedRequests(context);
+    public ApiContract apiContract(@BeanInject("objectMapper") ObjectMapper mapper,
+                                   @PropertyInject("sales.max-quantity") int maxOrderQuantity) {
+        return new ApiContract(mapper, maxOrderQuantity);
     }
 
     /** The Vert.x platform-http serves on: see {@link HttpServerVertx}. */
@@ -63,11 +58,12 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
                        @PropertyInject("http.body-read-timeout-ms") long bodyReadTimeoutMs,
                        @PropertyInject("http.idle-timeout-ms") long idleTimeoutMs,
                        @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
+                       @PropertyInject(value = "camel.management.metrics-path", defaultValue = "/observe/metrics") String metricsPath,
                        @PropertyInject("camel.server.max-body-size") long maxServerBodyBytes,
                        @BeanInject("jsonResponses") JsonResponses answers,
                        @BeanInject("adminAuthorization") AdminAuthorization admin) {
         return HttpServerVertx.create(context, new HttpServerVertx.Settings(workerThreads, headerReadTimeoutMs, bodyReadTimeoutMs,
-                idleTimeoutMs, healthPath, maxServerBodyBytes), answers, admin);
+                idleTimeoutMs, healthPath, metricsPath, maxServerBodyBytes), answers, admin);
     }
 
     @Override

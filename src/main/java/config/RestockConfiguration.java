@@ -1,5 +1,6 @@
 package config;
 
+import api.ApiContract;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -24,8 +25,9 @@ public class RestockConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public CallbackSigner callbackSigner(@PropertyInject("app.public-base-url") String publicBaseUrl,
-                                         @PropertyInject("security.callback-secret") String secret) {
-        return new CallbackSigner(publicBaseUrl(publicBaseUrl), secret);
+                                         @PropertyInject("security.callback-secret") String secret,
+                                         @BeanInject("apiContract") ApiContract contract) {
+        return new CallbackSigner(publicBaseUrl(publicBaseUrl), secret, contract);
     }
 
     @BindToRegistry(lazy = true)
@@ -50,8 +52,8 @@ public class RestockConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public RestockRequestQueries restockRequestQueries() {
-        return new RestockRequestQueries();
+    public RestockRequestQueries restockRequestQueries(@BeanInject("apiContract") ApiContract contract) {
+        return new RestockRequestQueries(contract);
     }
 
     @BindToRegistry(lazy = true)

@@ -1,5 +1,6 @@
 package config;
 
+import api.ApiContract;
 import api.JsonRequests;
 import catalogue.ProductRequests;
 import org.apache.camel.BeanInject;
@@ -18,10 +19,9 @@ public class SalesConfiguration implements CamelConfiguration, CamelContextAware
     private CamelContext context;
 
     @BindToRegistry(lazy = true)
-    public OrderRequests orderRequests(@BeanInject("jsonRequests") JsonRequests json,
-                                       @PropertyInject("sales.max-quantity") int maxQuantity,
+    public OrderRequests orderRequests(@BeanInject("jsonRequests") JsonRequests json, @BeanInject("apiContract") ApiContract contract,
                                        @PropertyInject("sales.default-sku") String defaultSku) {
-        return new OrderRequests(json, maxQuantity, defaultSku);
+        return new OrderRequests(json, contract, defaultSku);
     }
 
     /** Sends each batch to the route SalesRoute sells it in. */
@@ -31,8 +31,8 @@ public class SalesConfiguration implements CamelConfiguration, CamelContextAware
     }
 
     @BindToRegistry(lazy = true)
-    public ProductRequests productRequests(@BeanInject("jsonRequests") JsonRequests json) {
-        return new ProductRequests(json);
+    public ProductRequests productRequests(@BeanInject("jsonRequests") JsonRequests json, @BeanInject("apiContract") ApiContract contract) {
+        return new ProductRequests(json, contract);
     }
 
     @Override

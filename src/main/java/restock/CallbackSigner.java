@@ -1,5 +1,6 @@
 package restock;
 
+import api.ApiContract;
 import api.ApiException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -14,21 +15,23 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.camel.Header;
 
 /**
- * DESIGN rule 6: the legacy factory cannot sign its callback, so the CallbackUrl we hand it
- * carries the request id and an HMAC-SHA256 of that id; only we know the key.
+ * The factory callback is authenticated (docs/design.md, rule 6): the legacy factory cannot sign
+ * its callback, so the CallbackUrl we hand it carries the request id and an HMAC-SHA256 of that
+ * id; only we know the key. The id's and the signature's forms are the API contract's.
  */
 public final class CallbackSigner {
 
-    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9-]{1,64}");
-    private static final Pattern SIGNATURE = Pattern.compile("[0-9a-f]{64}");
-
     private final String publicBaseUrl;
     private final byte[] secret;
+    private final Pattern requestId;
+    private final Pattern signature;
 
     /** @param publicBaseUrl where the factory reaches us, without a trailing slash */
-    public CallbackSigner(String publicBaseUrl, String secret) {
+    public CallbackSigner(String publicBaseUrl, String secret, ApiContract contract) {
         this.publicBaseUrl = publicBaseUrl;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.requestId = contract.ruleOf("Identifier", "request").pattern();
+        this.signature = contract.ruleOf("Signature", "signature").pattern();
     }
 
     public String callbackUrl(String requestId) {
@@ -38,10 +41,10 @@ public final class CallbackSigner {
 
     /** 400 when the callback is not even shaped like ours, 401 when the signature is not ours. */
     public void verify(@Header("request") String requestId, @Header("signature") String signature) {
-        if (requestId == null || !REQUEST_ID.matcher(requestId).matches()) {
+        if (requestId == null || !this.requestId.matcher(requestId).matches()) {
             throw ApiException.badRequest("INVALID_CALLBACK", "The callback needs a 'request' query parameter holding a restock request id.");
         }
-        if (signature == null || !SIGNATURE.matcher(signature).matches()) {
+        if (signature == null || !this.signature.matcher(signature).matches()) {
             throw ApiException.badRequest("INVALID_CALLBACK", "The callback needs a 'signature' query parameter of 64 hex digits.");
         }
         byte[] expected = sign(requestId).getBytes(StandardCharsets.US_ASCII);

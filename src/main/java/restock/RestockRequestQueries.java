@@ -1,6 +1,8 @@
 package restock;
 
+import api.ApiContract;
 import api.ApiException;
+import api.FieldRule;
 import api.JsonRequests;
 import java.util.Locale;
 import java.util.Set;
@@ -12,8 +14,14 @@ public final class RestockRequestQueries {
 
     public static final Set<String> STATUSES = Set.of("REQUESTED", "PUBLISHED", "ORDERED", "FULFILLED", "FAILED");
 
+    private final FieldRule id;
+
+    public RestockRequestQueries(ApiContract contract) {
+        this.id = contract.ruleOf("Identifier", "id");
+    }
+
     public String checkId(@Header("id") String id) {
-        return JsonRequests.identifier(id, "id");
+        return JsonRequests.matching(id, this.id);
     }
 
     /** The {@code ?status=} filter in upper case, or null for every request. */

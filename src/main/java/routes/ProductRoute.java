@@ -14,11 +14,6 @@ public class ProductRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        rest("/api/products")
-                .get().to("direct:listProducts")
-                .get("/{sku}").to("direct:getProduct")
-                .put("/{sku}").to("direct:putProduct");
-
         from("direct:listProducts").routeId("list-products").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none())
                 .to("sql:classpath:sql/products/list.sql")

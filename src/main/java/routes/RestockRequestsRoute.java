@@ -16,10 +16,6 @@ public class RestockRequestsRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        rest("/api/restock-requests")
-                .get().to("direct:listRestockRequests")
-                .post("/{id}/retry").to("direct:retryRestockRequest");
-
         from("direct:listRestockRequests").routeId("list-restock-requests").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none().headers(AUTHORIZATION).query("status"))
                 .bean("adminAuthorization", "check")

@@ -17,9 +17,7 @@ public class RestockRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        rest().post("/api/restock").to("direct:restock");
-
-        from("direct:restock").routeId("restock").routeConfigurationId(ApiErrorHandling.ID)
+        from("direct:restockCallback").routeId("restock").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none().query("request", "signature"))
                 .bean("callbackSigner", "verify")
                 .to("direct:fulfil")

@@ -30,10 +30,6 @@ public class SalesRoute extends RouteBuilder {
         // Refused before anything could be sold (400, 404, 413, 415, 422); a 409 is out of stock.
         Predicate rejected = simple("${header.CamelHttpResponseCode} range '400..499' && ${header.CamelHttpResponseCode} != 409");
 
-        rest()
-                .post("/api/orders").to("direct:placeOrder")
-                .post("/checkout").to("direct:checkout");
-
         from("direct:placeOrder").routeId("place-order").routeConfigurationId(ApiErrorHandling.ID)
                 .onCompletion().modeBeforeConsumer().onWhen(rejected).bean("businessMetrics", "orderRejected").end()
                 .process(HttpRequestAllowlist.none().headers(CONTENT_TYPE, CONTENT_ENCODING, IDEMPOTENCY_KEY))

@@ -1,10 +1,11 @@
 package sales;
 
+import api.ApiContract;
 import api.ApiException;
+import api.FieldRule;
 import api.JsonRequests;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
@@ -14,15 +15,17 @@ import org.apache.camel.TypeConverter;
 /** Reads {@code POST /api/orders} (and the checkout button) into an {@link Order} with a fresh id. */
 public final class OrderRequests {
 
-    private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,128}");
-
     private final JsonRequests json;
-    private final int maxQuantity;
+    private final FieldRule sku;
+    private final FieldRule quantity;
+    private final FieldRule idempotencyKey;
     private final String defaultSku;
 
-    public OrderRequests(JsonRequests json, int maxQuantity, String defaultSku) {
+    public OrderRequests(JsonRequests json, ApiContract contract, String defaultSku) {
         this.json = json;
-        this.maxQuantity = maxQuantity;
+        this.sku = contract.rule("OrderInput", "sku");
+        this.quantity = contract.rule("OrderInput", "quantity");
+        this.idempotencyKey = contract.ruleOf("IdempotencyKey", "Idempotency-Key");
         this.defaultSku = defaultSku;
     }
 
@@ -30,9 +33,7 @@ public final class OrderRequests {
                                      @Header("Content-Encoding") String contentEncoding,
                                      @Header("Idempotency-Key") String idempotencyKey) {
         JsonNode node = json.object(body, converter, contentType, contentEncoding);
-        String sku = JsonRequests.requiredIdentifier(node, "sku");
-        int quantity = JsonRequests.requiredInt(node, "quantity", 1, maxQuantity);
-        return order(sku, quantity, idempotencyKey);
+        return order(JsonRequests.requiredString(node, sku), JsonRequests.requiredInt(node, quantity), idempotencyKey);
     }
 
     /** {@code POST /checkout}: one of the default product. */
@@ -55,11 +56,10 @@ public final class OrderRequests {
                 ((Number) previous.get("remainingStock")).longValue());
     }
 
-    private static Order order(String sku, int quantity, String idempotencyKey) {
-        if (idempotencyKey != null && !IDEMPOTENCY_KEY.matcher(idempotencyKey).matches()) {
-            throw ApiException.badRequest("INVALID_IDEMPOTENCY_KEY",
-                    "'Idempotency-Key' must be 1-128 visible ASCII characters.");
+    private Order order(String sku, int quantity, String key) {
+        if (key != null) {
+            JsonRequests.matching(key, idempotencyKey);
         }
-        return new Order(UUID.randomUUID().toString(), sku, quantity, idempotencyKey);
+        return new Order(UUID.randomUUID().toString(), sku, quantity, key);
     }
 }

@@ -4,7 +4,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +32,8 @@ class FactorySimulatorRouteTest {
         void takesTheOrderInTheLegacyShapeThenCallsBackTwiceAndTheStockComesBackOnce() throws Exception {
             String requestId = stockOutRequest("SIM-1");
             String callbackUrl = baseUrl() + "/api/restock?request=" + requestId + "&signature=" + signature(requestId);
-            NotifyBuilder twoCallbacks = new NotifyBuilder(context).fromRoute("restock").whenDone(2).create();
+            MockEndpoint callbacks = getMockEndpoint("mock:callbacks");
+            AdviceWith.adviceWith(context, "restock", route -> route.weaveAddLast().to("mock:callbacks"));
 
             Answer accepted = post("/simulator/api/manufactures", factoryOrder(callbackUrl), Map.of());
 
@@ -40,7 +42,9 @@ class FactorySimulatorRouteTest {
             assertThat(job.get("id").asText()).isNotBlank();
             assertThat(job.get("reqestor").asText()).isEqualTo("donut-states");
             assertThat(job.get("data").get("CallbackUrl").asText()).isEqualTo(callbackUrl);
-            assertThat(twoCallbacks.matches(10, TimeUnit.SECONDS)).as("the simulator called back twice").isTrue();
+            callbacks.expectedMessageCount(2);
+            callbacks.setResultWaitTime(TimeUnit.SECONDS.toMillis(10));
+            callbacks.assertIsSatisfied();
             assertThat(statusOf(requestId)).isEqualTo("FULFILLED");
             assertThat(stockOf("SIM-1")).isEqualTo(10);
         }
