@@ -1,8 +1,5 @@
 package alerts;
 
-import restock.InterruptedFactoryOrder;
-import restock.InvalidRestockMessage;
-import restock.RestockNotifications;
 import java.util.List;
 
 import org.apache.camel.Body;
@@ -10,6 +7,9 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
+import restock.InterruptedFactoryOrder;
+import restock.InvalidRestockMessage;
+import restock.RestockNotifications;
 import restock.StoredRequest;
 
 /**

@@ -2,7 +2,7 @@ package api;
 
 /**
  * A request the API refuses: carries the HTTP status and the machine-readable code of
- * DESIGN.md's error shape {@code {"error": CODE, "message": ...}}.
+ * the error shape of docs/design.md, {@code {"error": CODE, "message": ...}}.
  */
 public class ApiException extends RuntimeException {
 

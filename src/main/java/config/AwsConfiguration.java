@@ -1,10 +1,10 @@
 package config;
 
-import operations.SnsHealthCheck;
 import java.net.URI;
 import java.time.Duration;
 
 import config.StackProvisioner;
+import operations.SnsHealthCheck;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;

@@ -1,13 +1,12 @@
 package operations;
 
-import alerts.DeadLetters;
-import restock.RestockRequestQueries;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
+import alerts.DeadLetters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,6 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.support.RoutePolicySupport;
+import restock.RestockRequestQueries;
 
 /**
  * The shop's own meters on {@code /observe/metrics}, in the registry Camel's meters use. Every

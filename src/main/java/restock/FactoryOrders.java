@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
 import org.apache.camel.Variable;
 
-/** The legacy Factory API's request and answer, exactly as DESIGN.md gives them. */
+/** The legacy Factory API's request and answer, exactly as docs/design.md gives them. */
 public final class FactoryOrders {
 
     static final String MESSAGE_GROUP_ID = "stock-arrival-group";

@@ -10,7 +10,7 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
- * How every HTTP-facing route answers when something goes wrong, in DESIGN.md's error shape.
+ * How every HTTP-facing route answers when something goes wrong, in the error shape of docs/design.md.
  * Routes opt in with {@code routeConfigurationId}. Transacted routes use {@link #TRANSACTED}:
  * the same answers, but the transaction is rolled back and the calling route stops there, so a
  * handled failure never commits half a change.

@@ -1,12 +1,12 @@
 package routes;
 
 import alerts.DeadLetters;
-import restock.InterruptedFactoryOrder;
-import restock.InvalidRestockMessage;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
+import restock.InterruptedFactoryOrder;
+import restock.InvalidRestockMessage;
 import restock.StoredRequest;
 
 /**

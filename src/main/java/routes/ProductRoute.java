@@ -1,8 +1,8 @@
 package routes;
 
 import api.ApiException;
-import catalogue.Product;
 import api.HttpRequestAllowlist;
+import catalogue.Product;
 import org.apache.camel.builder.RouteBuilder;
 
 import static api.HttpRequestAllowlist.AUTHORIZATION;

@@ -1,10 +1,10 @@
 package routes;
 
 import api.ApiException;
-import restock.RestockRequest;
 import api.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
+import restock.RestockRequest;
 
 import static api.HttpRequestAllowlist.AUTHORIZATION;
 

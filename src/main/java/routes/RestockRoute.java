@@ -1,11 +1,10 @@
 package routes;
 
+import api.ApiException;
+import api.HttpRequestAllowlist;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
-
-import api.ApiException;
 import restock.Delivery;
-import api.HttpRequestAllowlist;
 
 /**
  * The factory's delivery callback. The signature proves the URL is one we handed out; the

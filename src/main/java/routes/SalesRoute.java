@@ -1,18 +1,18 @@
 package routes;
 
 import api.HttpRequestAllowlist;
-import sales.OrderBatches;
-import sales.SaleOutcome;
-import sales.StockState;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefinition;
+import sales.OrderBatches;
+import sales.SaleOutcome;
+import sales.StockState;
 
 import static api.HttpRequestAllowlist.CONTENT_ENCODING;
 import static api.HttpRequestAllowlist.CONTENT_TYPE;
 import static api.HttpRequestAllowlist.IDEMPOTENCY_KEY;
-import org.apache.camel.component.sql.SqlConstants;
 
 /**
  * A customer's order takes stock or fails cleanly. A stock-out (or a sale that leaves stock at

@@ -98,7 +98,7 @@ class DeploymentTemplateTest {
         assertThat(queue.path("VisibilityTimeout").asText()).isEqualTo(appDefault("aws.visibility-timeout-s"));
         assertThat(queue.path("MessageRetentionPeriod").asText()).isEqualTo(appDefault("aws.queue-retention-s"));
         assertThat(dlq.path("MessageRetentionPeriod").asText()).isEqualTo(appDefault("aws.dlq-retention-s"));
-        // DESIGN "Pitfalls": a dead letter keeps its original enqueue time.
+        // docs/design.md, "What SQS does": a dead letter keeps its original enqueue time.
         assertThat(dlq.path("MessageRetentionPeriod").asLong()).isGreaterThan(queue.path("MessageRetentionPeriod").asLong());
         assertThat(dlq.has("RedrivePolicy")).as("the DLQ redrives nowhere").isFalse();
     }

@@ -1,6 +1,5 @@
 package e2e;
 
-import sales.OrderBatches;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
 import org.junit.jupiter.api.Test;
+import sales.OrderBatches;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
