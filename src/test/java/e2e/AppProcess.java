@@ -153,7 +153,9 @@ final class AppProcess extends ApiClient implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the tests with 'mvn verify', which builds it first");
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
+        // The tests' own JVM runs the app unless app.java names another (a newer JDK the jar should run on).
+        String java = System.getProperty("app.java", "").isBlank()
+                ? ProcessHandle.current().info().command().orElse("java") : System.getProperty("app.java");
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(Logs.file("app-" + suffix).toFile()));
