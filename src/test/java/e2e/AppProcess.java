@@ -3,20 +3,14 @@ package e2e;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import static org.awaitility.Awaitility.await;
 
@@ -24,14 +18,7 @@ import static org.awaitility.Awaitility.await;
  * The application as users run it: {@code java -jar target/donut-states.jar}, configured only
  * through environment variables, talking to real MariaDB, the emulator and HTTP.
  */
-final class AppProcess implements AutoCloseable {
-
-    static final String ADMIN_TOKEN = "e2e-admin-token-0123456789";
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    record Answer(int status, JsonNode body) {
-    }
+final class AppProcess extends ApiClient implements AutoCloseable {
 
     /**
      * The pipeline at test speed: short polls, quick retries, a simulator that answers at once.
@@ -108,6 +95,22 @@ final class AppProcess implements AutoCloseable {
         return all;
     }
 
+    /**
+     * Another instance of the same app, as a deploy runs several: the same database, queues, topic,
+     * secrets and settings, on a port of its own and with a log of its own. It leaves creating the
+     * topic and queues to this one, as instances on AWS leave them to the stack.
+     */
+    AppProcess replica() {
+        AppProcess replica = new AppProcess(this);
+        replica.environment.put("PORT", String.valueOf(Ports.free()));
+        replica.environment.put("AWS_PROVISION", "false");
+        return replica;
+    }
+
+    private AppProcess(AppProcess original) {
+        environment.putAll(original.environment);
+    }
+
     AppProcess with(String variable, String value) {
         environment.put(variable, value);
         return this;
@@ -150,7 +153,9 @@ final class AppProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run the tests with 'mvn verify', which builds it first");
         }
-        String java = ProcessHandle.current().info().command().orElse("java");
+        // The tests' own JVM runs the app unless app.java names another (a newer JDK the jar should run on).
+        String java = System.getProperty("app.java", "").isBlank()
+                ? ProcessHandle.current().info().command().orElse("java") : System.getProperty("app.java");
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(Logs.file("app-" + suffix).toFile()));
@@ -168,21 +173,6 @@ final class AppProcess implements AutoCloseable {
                     return ready();
                 });
         return this;
-    }
-
-    Answer get(String path) {
-        return send(request(path).GET());
-    }
-
-    Answer order(String sku, int quantity) {
-        return send(request("/api/orders").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"%s\",\"quantity\":%d}".formatted(sku, quantity))));
-    }
-
-    /** An order a customer may send again with the same key when no answer came back. */
-    Answer order(String sku, int quantity, String idempotencyKey) {
-        return send(request("/api/orders").header("Content-Type", "application/json").header("Idempotency-Key", idempotencyKey)
-                .POST(HttpRequest.BodyPublishers.ofString("{\"sku\":\"%s\",\"quantity\":%d}".formatted(sku, quantity))));
     }
 
     /** Kills the app with SIGKILL: no shutdown hook, no graceful stop, whatever was in flight is cut off. */
@@ -209,45 +199,8 @@ final class AppProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    Answer post(String path, String json, String adminToken) {
-        HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json == null ? "" : json));
-        if (adminToken != null) {
-            request.header("Authorization", "Bearer " + adminToken);
-        }
-        return send(request);
-    }
-
-    Answer admin(String path) {
-        return send(request(path).header("Authorization", "Bearer " + ADMIN_TOKEN).GET());
-    }
-
-    String baseUrl() {
-        return "http://localhost:" + port();
-    }
-
-    /** The donut_ samples of a GET /observe/metrics, keyed by name and labels as Prometheus prints them. */
-    Map<String, Double> businessMetrics() {
-        try {
-            HttpResponse<String> response = HTTP.send(request("/observe/metrics").GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("/observe/metrics answered " + response.statusCode());
-            }
-            Map<String, Double> samples = new TreeMap<>();
-            response.body().lines().filter(line -> line.startsWith("donut_")).forEach(line -> {
-                int space = line.lastIndexOf(' ');
-                samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            });
-            return samples;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** A setting like the others, so that a standalone factory can be told where its shop will listen. */
+    @Override
     int port() {
         return Integer.parseInt(environment.get("PORT"));
     }
@@ -255,14 +208,6 @@ final class AppProcess implements AutoCloseable {
     /** The running app's process id, for the JDK's own tools (jcmd). */
     long pid() {
         return process.pid();
-    }
-
-    Answer putProduct(String sku, int stock, int restockQuantity) {
-        String body = """
-                {"name":"Test donut %s","price":2.50,"stock":%d,"factoryId":"factory_01","restockQuantity":%d}"""
-                .formatted(sku, stock, restockQuantity);
-        return send(request("/api/products/" + sku).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + ADMIN_TOKEN).PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
 
     @Override
@@ -288,22 +233,6 @@ final class AppProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).timeout(Duration.ofSeconds(30));
-    }
-
-    private static Answer send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), response.body().isEmpty() ? null : JSON.readTree(response.body()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 }
