@@ -3,10 +3,10 @@ package config;
 import java.net.URI;
 import java.time.Duration;
 
-import config.StackProvisioner;
-import operations.SnsHealthCheck;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -22,15 +22,21 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.SnsClientBuilder;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * One SNS and one SQS client for every route, so real AWS, LocalStack, Floci and fauxqs differ
- * only in endpoint, region and credentials. With provisioning on, the topic, queues, redrive
- * policy and subscription exist before any route starts.
+ * only in endpoint, region and credentials. Building them takes a noticeable share of a start, and
+ * only the restock pipeline uses them, so they are made on first use: by the pipeline's start
+ * (RestockPipelineConfiguration), once the HTTP routes serve, which also provisions the stack
+ * there when AWS_PROVISION asks for it.
  */
-public class AwsConfiguration implements CamelConfiguration {
+public class AwsConfiguration implements CamelConfiguration, CamelContextAware {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsConfiguration.class);
+
+    private CamelContext context;
+    private AwsCredentialsProvider credentials;
 
     @PropertyInject("aws.region")
     private String region;
@@ -38,66 +44,70 @@ public class AwsConfiguration implements CamelConfiguration {
     private String endpointUrl;
     @PropertyInject("aws.api-call-timeout-ms")
     private long apiCallTimeoutMs;
-    @PropertyInject("aws.health-check-timeout-ms")
-    private long healthCheckTimeoutMs;
-    @PropertyInject("aws.provision")
-    private boolean provision;
-    @PropertyInject("aws.stock-topic")
-    private String topic;
-    @PropertyInject("aws.stock-queue")
-    private String queue;
-    @PropertyInject("aws.stock-dlq")
-    private String dlq;
-    @PropertyInject("aws.queue-retention-s")
-    private int queueRetentionS;
-    @PropertyInject("aws.dlq-retention-s")
-    private int dlqRetentionS;
-    @PropertyInject("aws.visibility-timeout-s")
-    private int visibilityTimeoutS;
-    @PropertyInject("aws.max-receive-count")
-    private int maxReceiveCount;
 
-    @Override
-    public void configure(CamelContext context) throws Exception {
-        String endpoint = endpointUrl.trim();
-        ClientOverrideConfiguration timeouts = ClientOverrideConfiguration.builder()
-                .apiCallTimeout(Duration.ofMillis(apiCallTimeoutMs))
-                .build();
-        AwsCredentialsProvider credentials = credentials(endpoint);
-
-        SnsClientBuilder sns = SnsClient.builder().region(Region.of(region)).credentialsProvider(credentials)
-                .overrideConfiguration(timeouts).httpClientBuilder(ApacheHttpClient.builder());
-        SqsClientBuilder sqs = SqsClient.builder().region(Region.of(region)).credentialsProvider(credentials)
-                .overrideConfiguration(timeouts).httpClientBuilder(ApacheHttpClient.builder());
-        if (!endpoint.isEmpty()) {
-            sns.endpointOverride(URI.create(endpoint));
-            sqs.endpointOverride(URI.create(endpoint));
+    @BindToRegistry(lazy = true)
+    public SnsClient snsClient() {
+        SnsClientBuilder sns = SnsClient.builder().region(Region.of(region)).credentialsProvider(credentials())
+                .overrideConfiguration(timeouts()).httpClientBuilder(ApacheHttpClient.builder());
+        if (!endpoint().isEmpty()) {
+            sns.endpointOverride(URI.create(endpoint()));
         }
-        SnsClient snsClient = sns.build();
-        SqsClient sqsClient = sqs.build();
-        context.getRegistry().bind("snsClient", snsClient);
-        context.getRegistry().bind("sqsClient", sqsClient);
-        context.getRegistry().bind("snsHealthCheck", new SnsHealthCheck(snsClient, topic, Duration.ofMillis(healthCheckTimeoutMs)));
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                snsClient.close();
-                sqsClient.close();
-            }
-        }, true, true);
-
-        if (provision) {
-            new StackProvisioner(snsClient, sqsClient).provision(new StackProvisioner.Stack(
-                    topic, queue, dlq, queueRetentionS, dlqRetentionS, visibilityTimeoutS, maxReceiveCount));
-        }
+        return closedWithTheContext(sns.build());
     }
 
-    private static AwsCredentialsProvider credentials(String endpoint) {
-        boolean emulator = !endpoint.isEmpty();
-        if (emulator && System.getenv("AWS_ACCESS_KEY_ID") == null) {
-            LOG.info("Using placeholder credentials for the AWS emulator at {}", endpoint);
-            return StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+    @BindToRegistry(lazy = true)
+    public SqsClient sqsClient() {
+        SqsClientBuilder sqs = SqsClient.builder().region(Region.of(region)).credentialsProvider(credentials())
+                .overrideConfiguration(timeouts()).httpClientBuilder(ApacheHttpClient.builder());
+        if (!endpoint().isEmpty()) {
+            sqs.endpointOverride(URI.create(endpoint()));
         }
-        return DefaultCredentialsProvider.builder().build();
+        return closedWithTheContext(sqs.build());
+    }
+
+    private String endpoint() {
+        return endpointUrl.trim();
+    }
+
+    private ClientOverrideConfiguration timeouts() {
+        return ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMillis(apiCallTimeoutMs)).build();
+    }
+
+    private <T extends SdkAutoCloseable> T closedWithTheContext(T client) {
+        try {
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    client.close();
+                }
+            }, true, true);
+        } catch (Exception e) {
+            client.close();
+            throw new IllegalStateException("Cannot register the AWS client to be closed at stop", e);
+        }
+        return client;
+    }
+
+    /** The same for both clients, and said once. */
+    private synchronized AwsCredentialsProvider credentials() {
+        if (credentials == null) {
+            if (!endpoint().isEmpty() && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+                LOG.info("Using placeholder credentials for the AWS emulator at {}", endpoint());
+                credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test"));
+            } else {
+                credentials = DefaultCredentialsProvider.builder().build();
+            }
+        }
+        return credentials;
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return context;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext context) {
+        this.context = context;
     }
 }

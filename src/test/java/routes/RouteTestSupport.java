@@ -13,13 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import config.RestockPipelineConfiguration;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -73,6 +76,13 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
 
     protected Map<String, String> extraProperties() {
         return Map.of();
+    }
+
+    /** The restock pipeline's routes are added just after the context has started (config.RestockPipelineConfiguration). */
+    @BeforeEach
+    void restockPipelineStarted() throws Exception {
+        context.getRegistry().lookupByNameAndType("restockPipeline", RestockPipelineConfiguration.class).started()
+                .get(30, TimeUnit.SECONDS);
     }
 
     static String signature(String requestId) {
