@@ -51,6 +51,12 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
         return new ApiContract(mapper, maxOrderQuantity);
     }
 
+    /** What routes/ApiContractRoute reads the contract's operations from (ApiContract.ROUTING_VIEW). */
+    @BindToRegistry(value = "apiContractRouting.json", lazy = true)
+    public String apiContractRouting(@BeanInject("apiContract") ApiContract contract) {
+        return contract.routingView();
+    }
+
     /** The Vert.x platform-http serves on: see {@link HttpServerVertx}. */
     @BindToRegistry(lazy = true)
     public Vertx vertx(@PropertyInject("http.worker-threads") int workerThreads,
