@@ -7,10 +7,10 @@ import alerts.OpsAlerts;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.mail.MailComponent;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import org.apache.camel.spi.ComponentCustomizer;
 import restock.RestockNotifications;
 
 /** Dead letters and the one email to ops per failure, over the SMTP server the environment names. */
@@ -45,18 +45,22 @@ public class AlertsConfiguration implements CamelConfiguration {
         return new OpsAlerts(RestockConfiguration.publicBaseUrl(publicBaseUrl), alerted);
     }
 
-    /** Credentials stay off the endpoint URI, which Camel logs. */
-    @Override
-    public void configure(CamelContext context) {
-        MailComponent smtp = context.getComponent("smtp", MailComponent.class);
-        if (!smtpUser.isBlank()) {
-            smtp.getConfiguration().setUsername(smtpUser);
-            smtp.getConfiguration().setPassword(smtpPassword);
-        }
-        java.util.Properties javaMail = new java.util.Properties();
-        javaMail.setProperty("mail.smtp.starttls.enable", smtpStartTls);
-        javaMail.setProperty("mail.smtp.starttls.required", smtpStartTls);
-        smtp.getConfiguration().setAdditionalJavaMailProperties(javaMail);
-        smtp.getConfiguration().setConnectionTimeout(smtpTimeoutMs);
+    /**
+     * Credentials stay off the endpoint URI, which Camel logs. Applied when the smtp component is
+     * made, on the first mail endpoint: the alert route, which starts with the restock pipeline.
+     */
+    @BindToRegistry(lazy = true)
+    public ComponentCustomizer smtpSettings() {
+        return ComponentCustomizer.forType(MailComponent.class, smtp -> {
+            if (!smtpUser.isBlank()) {
+                smtp.getConfiguration().setUsername(smtpUser);
+                smtp.getConfiguration().setPassword(smtpPassword);
+            }
+            java.util.Properties javaMail = new java.util.Properties();
+            javaMail.setProperty("mail.smtp.starttls.enable", smtpStartTls);
+            javaMail.setProperty("mail.smtp.starttls.required", smtpStartTls);
+            smtp.getConfiguration().setAdditionalJavaMailProperties(javaMail);
+            smtp.getConfiguration().setConnectionTimeout(smtpTimeoutMs);
+        });
     }
 }
