@@ -68,7 +68,20 @@ export AWS_REGION="${AWS_REGION:-ap-northeast-2}"
 export AWS_PROVISION="${AWS_PROVISION:-true}"
 export FACTORY_SIMULATOR="${FACTORY_SIMULATOR:-on}"
 
-java @jvm.options ${JAVA_OPTS:-} -jar "$JAR" "$@" &
+# The JVM and its start-up cache as jvm.sh chooses them: Temurin 25 with an AOT cache where it is
+# installed, else the java on PATH with a class-data-sharing archive. A run without a cache for
+# this jar records one when it stops (a few seconds more at Ctrl-C); the next run starts from it.
+source ./jvm.sh
+jvm_select
+CACHE=$(jvm_cache_file target/donut-states)
+if [[ -s $CACHE && $CACHE -nt $JAR ]]; then
+  cache_option=$(jvm_use_option "$CACHE")
+else
+  rm -f "$CACHE"
+  cache_option=$(jvm_record_option "$CACHE")
+  echo "This run records $(jvm_describe | cut -d, -f2 | sed 's/^ //') $CACHE when it stops; the next run starts from it"
+fi
+"$APP_JAVA" @jvm.options "$cache_option" ${JAVA_OPTS:-} -jar "$JAR" "$@" &
 app=$!
 started+=("$app")
 trap 'kill -TERM "$app" 2>/dev/null || true' INT TERM
