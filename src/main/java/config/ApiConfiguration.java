@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vertx.core.Vertx;
+import operations.ServingState;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -61,9 +62,10 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
                        @PropertyInject(value = "camel.management.metrics-path", defaultValue = "/observe/metrics") String metricsPath,
                        @PropertyInject("camel.server.max-body-size") long maxServerBodyBytes,
                        @BeanInject("jsonResponses") JsonResponses answers,
-                       @BeanInject("adminAuthorization") AdminAuthorization admin) {
+                       @BeanInject("adminAuthorization") AdminAuthorization admin,
+                       @BeanInject("servingState") ServingState serving) {
         return HttpServerVertx.create(context, new HttpServerVertx.Settings(workerThreads, headerReadTimeoutMs, bodyReadTimeoutMs,
-                idleTimeoutMs, healthPath, metricsPath, maxServerBodyBytes), answers, admin);
+                idleTimeoutMs, healthPath, metricsPath, maxServerBodyBytes), answers, admin, serving);
     }
 
     @Override
