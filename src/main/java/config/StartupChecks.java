@@ -50,6 +50,7 @@ public class StartupChecks implements CamelConfiguration {
             intRule("outbox.poll-delay-ms", "OUTBOX_POLL_MS", 10, 600_000),
             intRule("outbox.batch-size", "OUTBOX_BATCH_SIZE", 1, 1000),
             intRule("outbox.max-backoff-s", "OUTBOX_MAX_BACKOFF_S", 1, 3600),
+            intRule("outbox.claim-s", "OUTBOX_CLAIM_S", 1, 3600),
             intRule("restock.publish-deadline-s", "RESTOCK_PUBLISH_DEADLINE_S", 1, 86_400),
             intRule("restock.republish-attempts", "RESTOCK_REPUBLISH_ATTEMPTS", 0, 100),
             intRule("restock.publish-check-ms", "RESTOCK_PUBLISH_CHECK_MS", 100, 3_600_000),
@@ -157,6 +158,10 @@ public class StartupChecks implements CamelConfiguration {
         if (properties.getInt("restock.publish-deadline-s") <= visibilityS + properties.getInt("aws.poll-wait-s")) {
             problems.add("RESTOCK_PUBLISH_DEADLINE_S must be longer than STOCK_QUEUE_VISIBILITY_TIMEOUT_S + AWS_POLL_WAIT_S:"
                     + " a message whose receive was lost comes back only after its visibility timeout");
+        }
+        if (properties.getInt("outbox.claim-s") * 1000L <= properties.getInt("aws.api-call-timeout-ms")) {
+            problems.add("OUTBOX_CLAIM_S must be longer than AWS_API_CALL_TIMEOUT_MS: a claim that runs out while its SNS"
+                    + " call is still waiting lets another replica publish the same request");
         }
         return problems;
     }
