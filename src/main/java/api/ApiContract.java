@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.apache.camel.Exchange;
 
@@ -28,7 +29,11 @@ public final class ApiContract {
     private final byte[] json;
 
     public ApiContract(ObjectMapper mapper, int maxOrderQuantity) {
-        YAMLMapper yamlMapper = new YAMLMapper();
+        // Served as people write YAML: no document marker, quotes only where a value needs them.
+        YAMLMapper yamlMapper = YAMLMapper.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build();
         try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the classpath");

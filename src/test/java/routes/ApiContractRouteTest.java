@@ -68,6 +68,7 @@ class ApiContractRouteTest extends RouteTestSupport {
 
         assertThat(yaml.statusCode()).isEqualTo(200);
         assertThat(yaml.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
+        assertThat(yaml.body()).as("YAML as people write it").startsWith("openapi: 3.1.0\n");
         assertThat(json.statusCode()).isEqualTo(200);
         assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         assertThat(JSON.readTree(json.body()).equals(JSON.readTree(JSON.writeValueAsString(new YAMLMapper().readTree(yaml.body())))))
