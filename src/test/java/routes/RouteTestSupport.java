@@ -106,6 +106,11 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         return "http://localhost:" + port();
     }
 
+    /** Where health and metrics answer: the API's port unless a test moves them (ManagementPortTest). */
+    String managementBaseUrl() {
+        return baseUrl();
+    }
+
     JdbcTemplate db() {
         return new JdbcTemplate(context.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
     }
@@ -179,7 +184,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     String metricsText() {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(URI.create(managementBaseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return response.body();
         } catch (IOException e) {
@@ -211,7 +216,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         return port;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
