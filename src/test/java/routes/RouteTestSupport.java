@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -38,7 +39,12 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     // Chosen on first use: the test framework asks for the properties before field initialisers run.
     private int port;
 
-    record Answer(int status, JsonNode body) {
+    record Answer(int status, JsonNode body, HttpHeaders headers) {
+
+        /** The value of a header of the answer, or null without one. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
     }
 
     @Override
@@ -153,7 +159,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), json(response));
+            return new Answer(response.statusCode(), json(response), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
