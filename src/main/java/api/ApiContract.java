@@ -58,6 +58,15 @@ public final class ApiContract {
         return rule(field, schema(schema));
     }
 
+    /** The default the document gives one of its schemas (a type of value, such as PageLimit). */
+    public int defaultOf(String schema) {
+        JsonNode value = schema(schema).path("default");
+        if (!value.canConvertToExactIntegral()) {
+            throw new IllegalStateException(RESOURCE + " gives no whole-number default for '" + schema + "'");
+        }
+        return value.intValue();
+    }
+
     public void yaml(Exchange exchange) {
         answer(exchange, "application/yaml", yaml);
     }

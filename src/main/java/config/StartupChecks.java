@@ -30,6 +30,7 @@ public class StartupChecks implements CamelConfiguration {
 
     private static final List<Rule> RULES = List.of(
             intRule("app.port", "PORT", 1, 65535),
+            intRule("app.management-port", "MANAGEMENT_PORT", 1, 65535),
             new Rule("db.url", "DB_URL", "a jdbc:mysql:, jdbc:mariadb: or jdbc:h2: URL",
                     v -> v.startsWith("jdbc:mysql:") || v.startsWith("jdbc:mariadb:") || v.startsWith("jdbc:h2:")),
             intRule("db.pool-size", "DB_POOL_SIZE", 1, 200),

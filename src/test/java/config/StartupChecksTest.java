@@ -16,6 +16,7 @@ class StartupChecksTest {
     static Object[][] refusals() {
         return new Object[][] {
                 {Map.of("app.port", "eighty"), "PORT must be a whole number"},
+                {Map.of("app.management-port", "70000"), "MANAGEMENT_PORT must be a whole number from 1 to 65535"},
                 {Map.of("db.url", "jdbc:postgresql://db/x"), "DB_URL must be"},
                 {Map.of("simulator.failure-rate", "2"), "SIMULATOR_FAILURE_RATE must be a number from 0 to 1"},
                 {Map.of("ops.email", "not-an-address"), "OPS_EMAIL must be an email address"},
