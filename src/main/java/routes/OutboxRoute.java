@@ -1,5 +1,6 @@
 package routes;
 
+import operations.TraceContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import restock.StoredRequest;
@@ -27,6 +28,8 @@ public class OutboxRoute extends RouteBuilder {
                 .setBody(method(StoredRequest.class, "fromRow"))
                 .setVariable("request", body())
                 .removeHeaders("*")
+                // The order's trace context, from the row: published as the traceparent attribute.
+                .process(TraceContext.OF_REQUEST)
                 .setHeader("ProductId", simple("${body.sku}"))
                 .setHeader("FactoryId", simple("${body.factoryId}"))
                 .setHeader("RequestId", simple("${body.id}"))
