@@ -38,6 +38,8 @@ public class StartupChecks implements CamelConfiguration {
             intRule("db.startup-wait-ms", "DB_STARTUP_WAIT_MS", 1, 600_000),
             new Rule("aws.region", "AWS_REGION", "an AWS region such as ap-northeast-2", v -> REGION.matcher(v).matches()),
             new Rule("aws.endpoint-url", "AWS_ENDPOINT_URL", "empty (real AWS) or an http(s) URL", StartupChecks::emptyOrHttpUrl),
+            new Rule("tracing.otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "empty (no tracing) or an http(s) URL",
+                    StartupChecks::emptyOrHttpUrl),
             intRule("aws.api-call-timeout-ms", "AWS_API_CALL_TIMEOUT_MS", 100, 600_000),
             intRule("aws.health-check-timeout-ms", "AWS_HEALTH_CHECK_TIMEOUT_MS", 100, 60_000),
             booleanRule("aws.provision", "AWS_PROVISION"),

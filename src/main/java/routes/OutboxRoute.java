@@ -1,5 +1,6 @@
 package routes;
 
+import operations.TraceContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
@@ -31,6 +32,8 @@ public class OutboxRoute extends RouteBuilder {
                 .to("sql:classpath:sql/restock/claim-publish.sql")
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
                 .removeHeaders("*")
+                // The order's trace context, from the row: published as the traceparent attribute.
+                .process(TraceContext.OF_REQUEST)
                 .setHeader("ProductId", simple("${body.sku}"))
                 .setHeader("FactoryId", simple("${body.factoryId}"))
                 .setHeader("RequestId", simple("${body.id}"))
