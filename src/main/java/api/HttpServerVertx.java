@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.impl.VertxWrapper;
+import operations.ServingState;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.CamelEvent;
@@ -45,14 +46,15 @@ public final class HttpServerVertx extends VertxWrapper {
      * Camel closes only a Vert.x it made itself; this one is closed once the context, and with it the
      * HTTP server on this Vert.x, has stopped.
      */
-    public static Vertx create(CamelContext context, Settings settings, JsonResponses answers, AdminAuthorization admin) {
+    public static Vertx create(CamelContext context, Settings settings, JsonResponses answers, AdminAuthorization admin,
+                               ServingState serving) {
         Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(settings.workerThreads()));
         EdgeAnswers edgeAnswers = new EdgeAnswers(answers);
         HttpServerVertx server = new HttpServerVertx((VertxInternal) vertx, context,
                 new SlowClientLimits(vertx, settings.headerReadTimeoutMs(), settings.bodyReadTimeoutMs(), settings.idleTimeoutMs(),
                         edgeAnswers),
-                new HttpEdge(edgeAnswers, admin, new UnmatchedRequests(context), settings.healthPath(), settings.metricsPath(),
-                        settings.maxServerBodyBytes()),
+                new HttpEdge(edgeAnswers, admin, new UnmatchedRequests(context), serving, settings.healthPath(),
+                        settings.metricsPath(), settings.maxServerBodyBytes()),
                 new ManagementPort(edgeAnswers, settings.healthPath(), settings.metricsPath(), settings.apiPort(), settings.managementPort()));
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
@@ -94,7 +96,8 @@ public final class HttpServerVertx extends VertxWrapper {
                 // Before the health detail's admin check: on the API's port there is no health path to ask about.
                 managementPort.ruleFor(router).ifPresent(rule -> router.route().order(FIRST + 2).handler(rule));
                 router.route().order(FIRST + 3).handler(edge::refuseWhatNoRouteShouldSee);
-                router.route().order(FIRST + 4).handler(edge::refuseUnservedPaths);
+                router.route().order(FIRST + 4).handler(edge::refuseWhileNotServing);
+                router.route().order(FIRST + 5).handler(edge::refuseUnservedPaths);
                 router.route().order(FIRST).failureHandler(edge::answerClientFailures);
             }
         }

@@ -45,7 +45,7 @@ public final class JsonResponses {
         }
     }
 
-    /** Retryable: a load balancer or client may send the same request again after Retry-After. */
+    /** Retryable, so with Retry-After (docs/design.md, Errors). */
     public void unavailable(Exchange exchange) throws JsonProcessingException {
         error(exchange, 503, "SERVICE_UNAVAILABLE", "The stock database is not reachable right now; try again shortly.");
         exchange.getMessage().setHeader("Retry-After", "1");

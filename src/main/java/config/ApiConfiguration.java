@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vertx.core.Vertx;
+import operations.ServingState;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -65,9 +66,10 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
                        @PropertyInject("app.port") int apiPort,
                        @PropertyInject("app.management-port") int managementPort,
                        @BeanInject("jsonResponses") JsonResponses answers,
-                       @BeanInject("adminAuthorization") AdminAuthorization admin) {
+                       @BeanInject("adminAuthorization") AdminAuthorization admin,
+                       @BeanInject("servingState") ServingState serving) {
         return HttpServerVertx.create(context, new HttpServerVertx.Settings(workerThreads, headerReadTimeoutMs, bodyReadTimeoutMs,
-                idleTimeoutMs, healthPath, metricsPath, maxServerBodyBytes, apiPort, managementPort), answers, admin);
+                idleTimeoutMs, healthPath, metricsPath, maxServerBodyBytes, apiPort, managementPort), answers, admin, serving);
     }
 
     /** The engine platform-http finds by this name: the routes go on the API's port (see {@link ApiPortHttpEngine}). */

@@ -1,9 +1,13 @@
 package config;
 
+import operations.GracefulStop;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar donut-states.jar}: Camel Main reads application.properties and the environment. */
+/**
+ * {@code java -jar donut-states.jar}: Camel Main reads application.properties and the environment,
+ * and a stop drains first (operations.GracefulStop).
+ */
 public final class DonutStatesApplication {
 
     private DonutStatesApplication() {
@@ -18,7 +22,9 @@ public final class DonutStatesApplication {
             System.exit(2);
         }
         try {
-            new Main().run(args);
+            Main main = new Main();
+            main.addMainListener(new GracefulStop());
+            main.run(args);
         } catch (Exception e) {
             // Into the log, in its format, rather than as a bare stack trace on stderr.
             LoggerFactory.getLogger(DonutStatesApplication.class).error("The app stopped: {}", e.getMessage(), e);

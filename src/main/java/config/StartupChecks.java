@@ -66,6 +66,7 @@ public class StartupChecks implements CamelConfiguration {
             intRule("http.header-read-timeout-ms", "HTTP_HEADER_READ_TIMEOUT_MS", 100, 600_000),
             intRule("http.body-read-timeout-ms", "HTTP_BODY_READ_TIMEOUT_MS", 100, 600_000),
             intRule("http.idle-timeout-ms", "HTTP_IDLE_TIMEOUT_MS", 100, 3_600_000),
+            intRule("shutdown.drain-s", "SHUTDOWN_DRAIN_S", 0, 600),
             new Rule("app.public-base-url", "PUBLIC_BASE_URL", "an http(s) URL", StartupChecks::httpUrl),
             new Rule("factory.url", "FACTORY_URL", "an http(s) URL", StartupChecks::httpUrl),
             booleanRule("factory.enabled", "FACTORY_ROUTE_ENABLED"),
