@@ -2,14 +2,14 @@ package config;
 
 import api.AdminAuthorization;
 import api.ApiContract;
-import api.ApiPortHttpEngine;
-import api.HttpServerVertx;
 import api.JsonRequests;
 import api.JsonResponses;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import http.ApiPortHttpEngine;
+import http.HttpServerVertx;
 import io.vertx.core.Vertx;
 import operations.ServingState;
 import org.apache.camel.BeanInject;

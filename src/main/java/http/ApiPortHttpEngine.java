@@ -1,4 +1,4 @@
-package api;
+package http;
 
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
 

@@ -1,8 +1,10 @@
-package api;
+package http;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import api.AdminAuthorization;
+import api.JsonResponses;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
