@@ -18,8 +18,8 @@ import restock.StoredRequest;
  * attribute, sent to the factory as a header and in the CallbackUrl, so the log lines of one
  * restock share one trace id either way, the one a tracing backend shows when tracing is on.
  *
- * <p>The exchange properties named here are what camel-mdc copies into the log's MDC
- * ({@code camel.mdc.custom-properties}); routes set them as soon as they know them.
+ * <p>The exchange properties named here are what camel-mdc copies into the log's MDC with
+ * LOG_FORMAT=json (config.LoggingConfiguration); routes set them as soon as they know them.
  */
 public final class TraceContext {
 

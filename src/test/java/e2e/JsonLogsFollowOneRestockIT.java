@@ -15,7 +15,8 @@ class JsonLogsFollowOneRestockIT extends OneRestockInJsonLogs {
     }
 
     @Override
-    void assertStoredTraceContext(String traceparent) {
-        assertThat(traceparent).isEqualTo(CUSTOMER_TRACEPARENT);
+    void assertTracingMode(String storedTraceparent) {
+        assertThat(storedTraceparent).isEqualTo(CUSTOMER_TRACEPARENT);
+        assertThat(lines()).noneMatch(line -> line.path("loggerName").asText().startsWith("org.apache.camel.opentelemetry2"));
     }
 }

@@ -40,8 +40,11 @@ abstract class OneRestockInJsonLogs extends PipelineTest {
         return all;
     }
 
-    /** The traceparent the app stored with the request: how the order's trace context reached the outbox. */
-    abstract void assertStoredTraceContext(String traceparent);
+    /**
+     * Which mode ran: the traceparent the app stored with the request (how the order's trace
+     * context reached the outbox) and what the log says about tracing.
+     */
+    abstract void assertTracingMode(String storedTraceparent);
 
     @Test
     void theLinesOfOneRestockShareItsRequestIdAndTraceIdFromTheOrderToTheCallback() {
@@ -57,7 +60,7 @@ abstract class OneRestockInJsonLogs extends PipelineTest {
                 "SELECT id, status, traceparent FROM restock_requests WHERE sku = 'E2E-LOGS'");
         assertThat(request.get("status")).isEqualTo("FULFILLED");
         String requestId = (String) request.get("id");
-        assertStoredTraceContext((String) request.get("traceparent"));
+        assertTracingMode((String) request.get("traceparent"));
         // The callback's line is written as its answer goes out, which the stock does not wait for.
         await("the callback's line").atMost(Duration.ofSeconds(10))
                 .until(() -> linesOf(requestId).stream().anyMatch(line -> line.path("loggerName").asText().equals("restock")));
@@ -78,7 +81,7 @@ abstract class OneRestockInJsonLogs extends PipelineTest {
     }
 
     /** Every line of the app's stdout, each of which must be a JSON object. */
-    private List<JsonNode> lines() {
+    List<JsonNode> lines() {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : app.log().split("\n")) {
             if (line.isBlank()) {
