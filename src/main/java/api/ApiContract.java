@@ -8,6 +8,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.apache.camel.Exchange;
 
@@ -28,7 +29,11 @@ public final class ApiContract {
     private final byte[] json;
 
     public ApiContract(ObjectMapper mapper, int maxOrderQuantity) {
-        YAMLMapper yamlMapper = new YAMLMapper();
+        // Served as people write YAML: no document marker, quotes only where a value needs them.
+        YAMLMapper yamlMapper = YAMLMapper.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build();
         try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the classpath");
@@ -51,6 +56,15 @@ public final class ApiContract {
     /** The rule of one of the document's schemas itself (a type of value, such as Identifier), for a field of that name. */
     public FieldRule ruleOf(String schema, String field) {
         return rule(field, schema(schema));
+    }
+
+    /** The default the document gives one of its schemas (a type of value, such as PageLimit). */
+    public int defaultOf(String schema) {
+        JsonNode value = schema(schema).path("default");
+        if (!value.canConvertToExactIntegral()) {
+            throw new IllegalStateException(RESOURCE + " gives no whole-number default for '" + schema + "'");
+        }
+        return value.intValue();
     }
 
     public void yaml(Exchange exchange) {

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import operations.BusinessMetrics;
+import operations.ReplicaIdentity;
 import operations.ServingHealthCheck;
 import operations.ServingState;
 import org.apache.camel.CamelConfiguration;
@@ -27,6 +28,7 @@ public class OperationsConfiguration implements CamelConfiguration {
         PrometheusMeterRegistry meters = meterRegistry(registry);
         BusinessMetrics metrics = new BusinessMetrics(meters);
         registry.bind("businessMetrics", metrics);
+        registry.bind("replicaIdentity", ReplicaIdentity.ofThisProcess());
         // donut_factory_call_seconds: the route policy on the route that makes the HTTP call.
         registry.bind("factoryCallTimer", metrics.factoryCallTimer());
 

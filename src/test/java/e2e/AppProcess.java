@@ -105,12 +105,21 @@ final class AppProcess extends ApiClient implements AutoCloseable {
     AppProcess replica() {
         AppProcess replica = new AppProcess(this);
         replica.environment.put("PORT", String.valueOf(Ports.free()));
+        if (environment.containsKey("MANAGEMENT_PORT")) {
+            replica.environment.put("MANAGEMENT_PORT", String.valueOf(Ports.free()));
+        }
         replica.environment.put("AWS_PROVISION", "false");
         return replica;
     }
 
     private AppProcess(AppProcess original) {
         environment.putAll(original.environment);
+    }
+
+    /** Health and metrics on a port of their own, as the image runs them (deploy/Dockerfile); the API's port answers them 404. */
+    AppProcess withManagementPort() {
+        environment.put("MANAGEMENT_PORT", String.valueOf(Ports.free()));
+        return this;
     }
 
     /** The app's own default (the production one) for this setting, instead of the test speed's. */
@@ -219,6 +228,11 @@ final class AppProcess extends ApiClient implements AutoCloseable {
         return Integer.parseInt(environment.get("PORT"));
     }
 
+    @Override
+    int managementPort() {
+        return environment.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(environment.get("MANAGEMENT_PORT")) : port();
+    }
+
     /** The running app's process id, for the JDK's own tools (jcmd). */
     long pid() {
         return process.pid();
@@ -241,7 +255,7 @@ final class AppProcess extends ApiClient implements AutoCloseable {
 
     private boolean ready() {
         try {
-            return HTTP.send(request("/observe/health").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HTTP.send(managementRequest("/observe/health").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -48,8 +48,15 @@ final class Database {
                 if ("root".equals(System.getProperty("user.name"))) {
                     config.addArg("--user=root");
                 }
-                server = DB.newEmbeddedDB(config.build());
-                server.start();
+                DB started = DB.newEmbeddedDB(config.build());
+                try {
+                    started.start();
+                } catch (ManagedProcessException e) {
+                    // Kept only once it runs: a server that did not start would hand every later test port 0.
+                    started.stop();
+                    throw e;
+                }
+                server = started;
                 port = config.getPort();
                 Runtime.getRuntime().addShutdownHook(new Thread(Database::stopAtExit));
             }

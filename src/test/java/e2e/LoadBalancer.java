@@ -25,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Debian's HAProxy in front of several replicas of the app, as a deploy on AWS puts an ALB in
  * front of its instances: one address for customers and for the factory's callbacks
- * (PUBLIC_BASE_URL), health checks on {@code /observe/health/ready}, and requests that could
+ * (PUBLIC_BASE_URL), health checks on {@code /observe/health/ready} (on each replica's management
+ * port, which customers never reach through the balancer), and requests that could
  * not reach a replica sent to another. HAProxy's own answers keep the API's error shape.
  *
  * The replicas are copies of one configured app ({@link AppProcess#replica()}): one database
@@ -228,7 +229,8 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
     private String config() {
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < replicas.size(); i++) {
-            servers.append("    server app%d 127.0.0.1:%d check%n".formatted(i + 1, replicas.get(i).port()));
+            servers.append("    server app%d 127.0.0.1:%d check port %d%n".formatted(i + 1, replicas.get(i).port(),
+                    replicas.get(i).managementPort()));
         }
         StringBuilder errorFiles = new StringBuilder();
         for (OwnAnswer answer : OWN_ANSWERS) {

@@ -40,6 +40,11 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     private int port;
 
     record Answer(int status, JsonNode body, HttpHeaders headers) {
+
+        /** The value of a header of the answer, or null without one. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
     }
 
     @Override
@@ -105,6 +110,11 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
 
     String baseUrl() {
         return "http://localhost:" + port();
+    }
+
+    /** Where health and metrics answer: the API's port unless a test moves them (ManagementPortTest). */
+    String managementBaseUrl() {
+        return baseUrl();
     }
 
     JdbcTemplate db() {
@@ -180,7 +190,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     String metricsText() {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(URI.create(managementBaseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return response.body();
         } catch (IOException e) {
@@ -212,7 +222,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         return port;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

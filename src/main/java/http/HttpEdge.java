@@ -1,4 +1,4 @@
-package api;
+package http;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,6 +6,7 @@ import java.util.Set;
 
 import api.AdminAuthorization;
 import api.ApiException;
+import api.MethodNotAllowed;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

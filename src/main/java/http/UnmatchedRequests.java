@@ -1,4 +1,4 @@
-package api;
+package http;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import api.ApiException;
+import api.MethodNotAllowed;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.RestRegistry;
 
@@ -20,8 +22,11 @@ public final class UnmatchedRequests {
     private record Served(Pattern path, String method) {
     }
 
+    private record Snapshot(int count, List<Served> services) {
+    }
+
     private final CamelContext context;
-    private volatile List<Served> served;
+    private volatile Snapshot served;
 
     public UnmatchedRequests(CamelContext context) {
         this.context = context;
@@ -46,16 +51,22 @@ public final class UnmatchedRequests {
                 : new MethodNotAllowed(path, allowed));
     }
 
-    /** Read once the server answers its first request: by then every route has registered its services. */
+    /**
+     * Read again whenever the number of registered services changed: the HTTP server is up before
+     * the routes, which register their services as they start, so a list read for a request that
+     * came in during the start would otherwise answer 404 for good to paths served a moment later.
+     */
     private List<Served> served() {
-        List<Served> known = served;
-        if (known == null) {
-            known = context.getRestRegistry().listAllRestServices().stream()
+        RestRegistry registry = context.getRestRegistry();
+        int count = registry.size();
+        Snapshot known = served;
+        if (known == null || known.count() != count) {
+            known = new Snapshot(count, registry.listAllRestServices().stream()
                     .map(service -> new Served(template(service), service.getMethod().toUpperCase(Locale.ROOT)))
-                    .toList();
+                    .toList());
             served = known;
         }
-        return known;
+        return known.services();
     }
 
     /**
