@@ -50,12 +50,16 @@ final class Database {
                 if ("root".equals(System.getProperty("user.name"))) {
                     config.addArg("--user=root");
                 }
-                DB started = DB.newEmbeddedDB(config.build());
+                DB started = null;
                 try {
+                    // Installing runs here too: concurrent installs on one machine can clash in /tmp.
+                    started = DB.newEmbeddedDB(config.build());
                     started.start();
                 } catch (ManagedProcessException e) {
                     // Kept only once it runs: a server that did not start would hand every later test port 0.
-                    started.stop();
+                    if (started != null) {
+                        started.stop();
+                    }
                     if (attempt == 3) {
                         throw e;
                     }
