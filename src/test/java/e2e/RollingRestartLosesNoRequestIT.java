@@ -66,7 +66,7 @@ class RollingRestartLosesNoRequestIT {
 
     private static final int REPLICAS = 3;
     private static final int PRODUCTS = 6;
-    private static final int STOCK = 20;
+    private static final int STOCK = 40;
     private static final int CUSTOMERS = 4;
     /** A customer's pause between two orders: paces the load (at most 40 orders/s), it waits for nothing. */
     private static final Duration THINK_TIME = Duration.ofMillis(100);
