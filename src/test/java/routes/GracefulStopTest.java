@@ -18,7 +18,8 @@ import static org.awaitility.Awaitility.await;
  * (and likewise while the app starts, the same phase of ServingState for the edge) every request
  * is answered 503 in the error shape with Retry-After, HEAD and unknown paths included, and
  * changes nothing, while health still answers. The phases are moved here as operations.GracefulStop
- * moves them on SIGTERM; RollingRestartLosesNoRequestIT sends the real signal.
+ * moves them on SIGTERM; StoppingTheAppFinishesWorkInFlightIT sends the real signal to the jar, and
+ * RollingRestartLosesNoRequestIT to replicas behind a load balancer.
  */
 class GracefulStopTest extends RouteTestSupport {
 
