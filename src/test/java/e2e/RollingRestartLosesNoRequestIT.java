@@ -57,8 +57,9 @@ import static org.awaitility.Awaitility.await;
  * the topic carried one publish per request.
  *
  * On the production defaults of what it is about: SHUTDOWN_DRAIN_S, SHUTDOWN_TIMEOUT_S, and the
- * balancer's health check as deploy/README.md sets the target group (every 5 s, 3 s timeout, out
- * after 2 failures, back after 2 passes). Shortened, because the test is not about them: the
+ * balancer's health check as deploy/README.md sets the target group (readiness on each replica's
+ * management port, as the image runs it, every 5 s, 3 s timeout, out after 2 failures, back after
+ * 2 passes). Shortened, because the test is not about them: the
  * pipeline's polls and retries (AppProcess), the factory's delivery time, and the lease a killed
  * consumer leaves behind (AppProcess's 20 s instead of 180 s).
  */
@@ -103,6 +104,7 @@ class RollingRestartLosesNoRequestIT {
             .with("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
     private final LoadBalancer balancer = new LoadBalancer(new AppProcess(database, emulator, mail)
             .onDefault("SHUTDOWN_DRAIN_S")
+            .withManagementPort()
             .with("JAVA_TOOL_OPTIONS", JVM_OPTIONS)
             .with("FACTORY_SIMULATOR", "off")
             .with("FACTORY_URL", factory.baseUrl() + "/simulator"), REPLICAS)
@@ -352,7 +354,7 @@ class RollingRestartLosesNoRequestIT {
     }
 
     private static int readiness(AppProcess replica) {
-        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.port() + "/observe/health/ready"))
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + replica.managementPort() + "/observe/health/ready"))
                 .timeout(Duration.ofSeconds(5)).GET()).map(HttpResponse::statusCode).orElse(0);
     }
 
