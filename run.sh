@@ -67,6 +67,8 @@ export AWS_ENDPOINT_URL="${AWS_ENDPOINT_URL:-http://localhost:$EMULATOR_PORT}"
 export AWS_REGION="${AWS_REGION:-ap-northeast-2}"
 export AWS_PROVISION="${AWS_PROVISION:-true}"
 export FACTORY_SIMULATOR="${FACTORY_SIMULATOR:-on}"
+# No load balancer to let go of a local run: Ctrl-C stops it without the drain.
+export SHUTDOWN_DRAIN_S="${SHUTDOWN_DRAIN_S:-0}"
 
 # The JVM and its start-up cache as jvm.sh chooses them: Temurin 25 with an AOT cache where it is
 # installed, else the java on PATH with a class-data-sharing archive. A run without a cache for

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.apache.camel.Exchange;
 
@@ -85,9 +86,23 @@ public final class ApiContract {
     public void yaml(Exchange exchange) throws JsonProcessingException {
         byte[] written = yaml;
         if (written == null) {
-            yaml = written = new YAMLMapper().writeValueAsBytes(document);
+            // Served as people write YAML: no document marker, quotes only where a value needs them.
+            YAMLMapper writer = YAMLMapper.builder()
+                    .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                    .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                    .build();
+            yaml = written = writer.writeValueAsBytes(document);
         }
         answer(exchange, "application/yaml", written);
+    }
+
+    /** The default the document gives one of its schemas (a type of value, such as PageLimit). */
+    public int defaultOf(String schema) {
+        JsonNode value = schema(schema).path("default");
+        if (!value.canConvertToExactIntegral()) {
+            throw new IllegalStateException(RESOURCE + " gives no whole-number default for '" + schema + "'");
+        }
+        return value.intValue();
     }
 
     public void json(Exchange exchange) throws JsonProcessingException {

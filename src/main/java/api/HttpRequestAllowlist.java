@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import operations.TraceContext;
 
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.http.HttpServerRequest;
@@ -20,6 +21,8 @@ import org.apache.camel.component.platform.http.vertx.HttpMessage;
  * headers ({@code ?previousOrder=1}), or send the admin token in a URL or a form
  * ({@code ?Authorization=Bearer …}), where access logs, proxies and Referer headers keep it.
  * Camel's own headers (Camel…) stay: the platform's header filter already refuses them from clients.
+ * So does {@code traceparent}, the W3C trace context: the tracer's when tracing is on, else the
+ * caller's, which operations.TraceContext reads and checks in the route's next step.
  */
 public final class HttpRequestAllowlist implements Processor {
 
@@ -75,7 +78,7 @@ public final class HttpRequestAllowlist implements Processor {
             // Platform-http adds the path's value after a header or query parameter of the same name.
             kept.put(name, value instanceof List<?> values && !values.isEmpty() ? values.get(values.size() - 1) : value);
         }
-        message.removeHeaders("*", "Camel*");
+        message.removeHeaders("*", "Camel*", TraceContext.TRACEPARENT);
         kept.forEach((name, value) -> {
             if (value != null) {
                 message.setHeader(name, value);

@@ -45,8 +45,10 @@ public final class JsonResponses {
         }
     }
 
+    /** Retryable, so with Retry-After (docs/design.md, Errors). */
     public void unavailable(Exchange exchange) throws JsonProcessingException {
         error(exchange, 503, "SERVICE_UNAVAILABLE", "The stock database is not reachable right now; try again shortly.");
+        exchange.getMessage().setHeader("Retry-After", "1");
     }
 
     public void internalError(Exchange exchange) throws JsonProcessingException {

@@ -2,20 +2,23 @@ package config;
 
 import api.AdminAuthorization;
 import api.ApiContract;
-import api.HttpServerVertx;
 import api.JsonRequests;
 import api.JsonResponses;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import http.ApiPortHttpEngine;
+import http.HttpServerVertx;
 import io.vertx.core.Vertx;
+import operations.ServingState;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 
 /** What every HTTP route shares: JSON in and out, the admin check, the API document, the server and its edge rules. */
 public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
@@ -66,10 +69,21 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
                        @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
                        @PropertyInject(value = "camel.management.metrics-path", defaultValue = "/observe/metrics") String metricsPath,
                        @PropertyInject("camel.server.max-body-size") long maxServerBodyBytes,
+                       @PropertyInject("app.port") int apiPort,
+                       @PropertyInject("app.management-port") int managementPort,
                        @BeanInject("jsonResponses") JsonResponses answers,
-                       @BeanInject("adminAuthorization") AdminAuthorization admin) {
+                       @BeanInject("adminAuthorization") AdminAuthorization admin,
+                       @BeanInject("servingState") ServingState serving) {
         return HttpServerVertx.create(context, new HttpServerVertx.Settings(workerThreads, headerReadTimeoutMs, bodyReadTimeoutMs,
-                idleTimeoutMs, healthPath, metricsPath, maxServerBodyBytes), answers, admin);
+                idleTimeoutMs, healthPath, metricsPath, maxServerBodyBytes, apiPort, managementPort), answers, admin, serving);
+    }
+
+    /** The engine platform-http finds by this name: the routes go on the API's port (see {@link ApiPortHttpEngine}). */
+    @BindToRegistry(value = "platform-http-engine", lazy = true)
+    public PlatformHttpEngine platformHttpEngine(@PropertyInject("app.port") int apiPort) {
+        ApiPortHttpEngine engine = new ApiPortHttpEngine(apiPort);
+        engine.setCamelContext(context);
+        return engine;
     }
 
     @Override

@@ -56,6 +56,9 @@ public class DatabaseConfiguration implements CamelConfiguration {
             pool.addDataSourceProperty("prepStmtCacheSize", "100");
             pool.addDataSourceProperty("prepStmtCacheSqlLimit", "2048");
             pool.addDataSourceProperty("useLocalSessionState", "true");
+            // The driver would trace every statement through GlobalOpenTelemetry once the OpenTelemetry
+            // API is on the classpath; Camel's sql spans already show them (config.TracingConfiguration).
+            pool.addDataSourceProperty("openTelemetry", "DISABLED");
         }
         // The pool opens on first use, which is the migration below.
         HikariDataSource dataSource = new HikariDataSource();

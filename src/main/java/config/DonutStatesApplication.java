@@ -1,14 +1,34 @@
 package config;
 
+import operations.GracefulStop;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
-/** {@code java -jar donut-states.jar}: Camel Main reads application.properties and the environment. */
+/**
+ * {@code java -jar donut-states.jar}: Camel Main reads application.properties and the environment,
+ * and a stop drains first (operations.GracefulStop).
+ */
 public final class DonutStatesApplication {
 
     private DonutStatesApplication() {
     }
 
     public static void main(String[] args) throws Exception {
-        new Main().run(args);
+        // Checked before anything logs: logback.xml picks its appender by this name, and with an
+        // unknown one the app would write nothing at all, not even why it stopped.
+        String logFormat = System.getenv("LOG_FORMAT");
+        if (logFormat != null && !logFormat.equals("text") && !logFormat.equals("json")) {
+            System.err.println("LOG_FORMAT must be text or json.");
+            System.exit(2);
+        }
+        try {
+            Main main = new Main();
+            main.addMainListener(new GracefulStop());
+            main.run(args);
+        } catch (Exception e) {
+            // Into the log, in its format, rather than as a bare stack trace on stderr.
+            LoggerFactory.getLogger(DonutStatesApplication.class).error("The app stopped: {}", e.getMessage(), e);
+            System.exit(1);
+        }
     }
 }

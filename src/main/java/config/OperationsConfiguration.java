@@ -13,6 +13,9 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import operations.BusinessMetrics;
+import operations.ReplicaIdentity;
+import operations.ServingHealthCheck;
+import operations.ServingState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
@@ -24,10 +27,11 @@ import sales.OrderBatches;
 /**
  * The business meters, in the same registry as Camel's own so that /observe/metrics shows both.
  * Bound at start rather than on first use: every series exists from the start, at 0, instead of
- * appearing with its first event (and Prometheus sees that first increment too). The JVM's own
- * meters (memory, GC, threads, CPU) are bound just after the start: no request needs them, and
- * binding them through camel.metrics.binders, which first reads an index of every binder there
- * is, took a noticeable share of a start.
+ * appearing with its first event (and Prometheus sees that first increment too). And whether the
+ * app is serving (ServingState), with its readiness check. The JVM's own meters (memory, GC,
+ * threads, CPU) are bound just after the start: no request needs them, and binding them through
+ * camel.metrics.binders, which first reads an index of every binder there is, took a noticeable
+ * share of a start.
  */
 public class OperationsConfiguration implements CamelConfiguration {
 
@@ -48,8 +52,15 @@ public class OperationsConfiguration implements CamelConfiguration {
         });
         BusinessMetrics metrics = new BusinessMetrics(meters);
         registry.bind("businessMetrics", metrics);
+        registry.bind("replicaIdentity", ReplicaIdentity.ofThisProcess());
         // donut_factory_call_seconds: the route policy on the route that makes the HTTP call.
         registry.bind("factoryCallTimer", metrics.factoryCallTimer());
+
+        // Whether the app takes requests (readiness and the HTTP edge): it must see the context start.
+        ServingState serving = new ServingState();
+        context.getManagementStrategy().addEventNotifier(serving.lifecycle());
+        registry.bind("servingState", serving);
+        registry.bind("servingHealthCheck", new ServingHealthCheck(serving));
 
         // With donut_orders_total{result="sold"} these give the average batch size under load.
         OrderBatches orderBatches = registry.lookupByNameAndType("orderBatches", OrderBatches.class);

@@ -1,6 +1,9 @@
 package config;
 
+import java.util.List;
+
 import api.ApiContract;
+import api.ListPages;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -65,6 +68,12 @@ public class RestockConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public Failures failures(@PropertyInject("factory.timeout-ms") long factoryTimeoutMs) {
         return new Failures(factoryTimeoutMs);
+    }
+
+    /** The restock requests' pages, newest first, keeping the status and product filters (RestockRequestsRoute). */
+    @BindToRegistry(lazy = true)
+    public ListPages restockRequestPages(@BeanInject("apiContract") ApiContract contract) {
+        return new ListPages(contract, "restock-requests", "/api/restock-requests", "id", List.of("status", "sku"));
     }
 
     @BindToRegistry(lazy = true)

@@ -1,7 +1,10 @@
 package config;
 
+import java.util.List;
+
 import api.ApiContract;
 import api.JsonRequests;
+import api.ListPages;
 import catalogue.ProductRequests;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -28,6 +31,12 @@ public class SalesConfiguration implements CamelConfiguration, CamelContextAware
     @BindToRegistry(lazy = true)
     public OrderBatches orderBatches(@PropertyInject("sales.max-batch") int maxBatch) {
         return new OrderBatches(context.createProducerTemplate(), SalesRoute.SELL_A_BATCH, maxBatch);
+    }
+
+    /** The catalogue's pages, by SKU (ProductRoute). */
+    @BindToRegistry(lazy = true)
+    public ListPages productPages(@BeanInject("apiContract") ApiContract contract) {
+        return new ListPages(contract, "products", "/api/products", "sku", List.of());
     }
 
     @BindToRegistry(lazy = true)

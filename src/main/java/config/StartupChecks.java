@@ -30,6 +30,7 @@ public class StartupChecks implements CamelConfiguration {
 
     private static final List<Rule> RULES = List.of(
             intRule("app.port", "PORT", 1, 65535),
+            intRule("app.management-port", "MANAGEMENT_PORT", 1, 65535),
             new Rule("db.url", "DB_URL", "a jdbc:mysql:, jdbc:mariadb: or jdbc:h2: URL",
                     v -> v.startsWith("jdbc:mysql:") || v.startsWith("jdbc:mariadb:") || v.startsWith("jdbc:h2:")),
             intRule("db.pool-size", "DB_POOL_SIZE", 1, 200),
@@ -37,6 +38,8 @@ public class StartupChecks implements CamelConfiguration {
             intRule("db.startup-wait-ms", "DB_STARTUP_WAIT_MS", 1, 600_000),
             new Rule("aws.region", "AWS_REGION", "an AWS region such as ap-northeast-2", v -> REGION.matcher(v).matches()),
             new Rule("aws.endpoint-url", "AWS_ENDPOINT_URL", "empty (real AWS) or an http(s) URL", StartupChecks::emptyOrHttpUrl),
+            new Rule("tracing.otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "empty (no tracing) or an http(s) URL",
+                    StartupChecks::emptyOrHttpUrl),
             intRule("aws.api-call-timeout-ms", "AWS_API_CALL_TIMEOUT_MS", 100, 600_000),
             intRule("aws.health-check-timeout-ms", "AWS_HEALTH_CHECK_TIMEOUT_MS", 100, 60_000),
             booleanRule("aws.provision", "AWS_PROVISION"),
@@ -50,6 +53,7 @@ public class StartupChecks implements CamelConfiguration {
             intRule("outbox.poll-delay-ms", "OUTBOX_POLL_MS", 10, 600_000),
             intRule("outbox.batch-size", "OUTBOX_BATCH_SIZE", 1, 1000),
             intRule("outbox.max-backoff-s", "OUTBOX_MAX_BACKOFF_S", 1, 3600),
+            intRule("outbox.claim-s", "OUTBOX_CLAIM_S", 1, 3600),
             intRule("restock.publish-deadline-s", "RESTOCK_PUBLISH_DEADLINE_S", 1, 86_400),
             intRule("restock.republish-attempts", "RESTOCK_REPUBLISH_ATTEMPTS", 0, 100),
             intRule("restock.publish-check-ms", "RESTOCK_PUBLISH_CHECK_MS", 100, 3_600_000),
@@ -62,6 +66,7 @@ public class StartupChecks implements CamelConfiguration {
             intRule("http.header-read-timeout-ms", "HTTP_HEADER_READ_TIMEOUT_MS", 100, 600_000),
             intRule("http.body-read-timeout-ms", "HTTP_BODY_READ_TIMEOUT_MS", 100, 600_000),
             intRule("http.idle-timeout-ms", "HTTP_IDLE_TIMEOUT_MS", 100, 3_600_000),
+            intRule("shutdown.drain-s", "SHUTDOWN_DRAIN_S", 0, 600),
             new Rule("app.public-base-url", "PUBLIC_BASE_URL", "an http(s) URL", StartupChecks::httpUrl),
             new Rule("factory.url", "FACTORY_URL", "an http(s) URL", StartupChecks::httpUrl),
             booleanRule("factory.enabled", "FACTORY_ROUTE_ENABLED"),
@@ -157,6 +162,10 @@ public class StartupChecks implements CamelConfiguration {
         if (properties.getInt("restock.publish-deadline-s") <= visibilityS + properties.getInt("aws.poll-wait-s")) {
             problems.add("RESTOCK_PUBLISH_DEADLINE_S must be longer than STOCK_QUEUE_VISIBILITY_TIMEOUT_S + AWS_POLL_WAIT_S:"
                     + " a message whose receive was lost comes back only after its visibility timeout");
+        }
+        if (properties.getInt("outbox.claim-s") * 1000L <= properties.getInt("aws.api-call-timeout-ms")) {
+            problems.add("OUTBOX_CLAIM_S must be longer than AWS_API_CALL_TIMEOUT_MS: a claim that runs out while its SNS"
+                    + " call is still waiting lets another replica publish the same request");
         }
         return problems;
     }

@@ -37,6 +37,7 @@ public final class BusinessMetrics {
     private final Counter ordersRejected;
     private final Map<String, Counter> deadLetters = new TreeMap<>();
     private final Counter republished;
+    private final Counter published;
     private final Counter alertEmailsSent;
     private final Timer factoryCallSucceeded;
     private final Timer factoryCallFailed;
@@ -53,6 +54,9 @@ public final class BusinessMetrics {
                     .tag("reason", reason)
                     .register(registry));
         }
+        published = Counter.builder("donut.restock.published")
+                .description("SNS publishes of restock requests that SNS accepted, by this replica")
+                .register(registry);
         republished = Counter.builder("donut.restock.republished")
                 .description("Restock requests published again because no factory consumer took them by their deadline")
                 .register(registry);
@@ -93,6 +97,11 @@ public final class BusinessMetrics {
         deadLetters.get(reason).increment();
     }
 
+    /** SNS accepted a restock request's message from this replica's outbox. */
+    public void published() {
+        published.increment();
+    }
+
     /** A request nobody took by its deadline was handed back to the outbox to be published again. */
     public void republished() {
         republished.increment();
@@ -110,6 +119,14 @@ public final class BusinessMetrics {
             counts.put(String.valueOf(row.get("status")), ((Number) row.get("requests")).longValue());
         }
         restockRequests.forEach((status, gauge) -> gauge.set(counts.getOrDefault(status, 0L)));
+    }
+
+    /**
+     * Another replica holds the gauges' lease and reports the counts; this one reports 0, so that
+     * summing the gauges over instances counts each request once.
+     */
+    public void restockRequestsCountedElsewhere() {
+        restockRequests.values().forEach(gauge -> gauge.set(0));
     }
 
     /**

@@ -8,6 +8,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import operations.TraceContext;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -34,9 +35,16 @@ public final class CallbackSigner {
         this.signature = contract.ruleOf("Signature", "signature").pattern();
     }
 
-    public String callbackUrl(String requestId) {
-        return publicBaseUrl + "/api/restock?request=" + URLEncoder.encode(requestId, StandardCharsets.UTF_8)
+    /**
+     * The signed URL, and the trace context of the factory call when there is one: the factory
+     * passes no header on, and calls this URL as it is (README, "Following one restock"). The
+     * signature covers the id alone, so URLs handed out before stay valid; a traceparent only
+     * places the callback in a trace, and the callback checks it like any caller's.
+     */
+    public String callbackUrl(String requestId, String traceparent) {
+        String url = publicBaseUrl + "/api/restock?request=" + URLEncoder.encode(requestId, StandardCharsets.UTF_8)
                 + "&signature=" + sign(requestId);
+        return traceparent == null ? url : url + "&" + TraceContext.TRACEPARENT + "=" + traceparent;
     }
 
     /** 400 when the callback is not even shaped like ours, 401 when the signature is not ours. */

@@ -2,11 +2,13 @@ package restock;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import operations.TraceContext;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
+import org.apache.camel.Header;
 import org.apache.camel.Variable;
 
 /** The legacy Factory API's request and answer, exactly as docs/design.md gives them. */
@@ -24,7 +26,8 @@ public final class FactoryOrders {
         this.requester = requester;
     }
 
-    public String payload(@Variable("request") StoredRequest request) throws JsonProcessingException {
+    public String payload(@Variable("request") StoredRequest request, @Header(TraceContext.TRACEPARENT) String traceparent)
+            throws JsonProcessingException {
         Map<String, Object> order = new LinkedHashMap<>();
         order.put("MessageGroupId", MESSAGE_GROUP_ID);
         order.put("MessageAttributeProductId", request.sku());
@@ -32,7 +35,7 @@ public final class FactoryOrders {
         order.put("MessageAttributeProductCnt", String.valueOf(request.quantity()));
         order.put("MessageAttributeFactoryId", request.factoryId());
         order.put("MessageAttributeRequester", requester);
-        order.put("CallbackUrl", signer.callbackUrl(request.id()));
+        order.put("CallbackUrl", signer.callbackUrl(request.id(), TraceContext.valid(traceparent)));
         return mapper.writeValueAsString(order);
     }
 

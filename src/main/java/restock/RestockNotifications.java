@@ -1,14 +1,17 @@
 package restock;
 
+import operations.TraceContext;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 
 /**
  * Reads a restock message as it arrives on stock-queue (or, moved there, on stock-dlq), whether
  * SNS wrapped it in its notification envelope or delivered it raw: which request it names, and
- * in which round of that request (retries) it was published.
+ * in which round of that request (retries) it was published, and the trace context it carries.
  */
 public final class RestockNotifications {
 
@@ -30,6 +33,34 @@ public final class RestockNotifications {
     public Integer round(@Body String body) {
         JsonNode retries = message(body).path("retries");
         return retries.canConvertToInt() ? retries.intValue() : null;
+    }
+
+    /**
+     * The message's trace context (operations.TraceContext): its traceparent attribute, which SQS
+     * hands over as a header (a raw delivery, or a dead letter the app sent), or SNS keeps in its
+     * envelope; or the span's, when tracing is on and already continued that trace.
+     */
+    public void traceContext(Exchange exchange) {
+        String traceparent = TraceContext.valid(exchange.getMessage().getHeader(TraceContext.TRACEPARENT));
+        TraceContext.enter(exchange, traceparent != null ? traceparent
+                : TraceContext.valid(envelopeAttribute(mapper, exchange.getMessage().getBody(String.class), TraceContext.TRACEPARENT)));
+    }
+
+    /**
+     * A message attribute SNS put in its notification envelope, or null (a raw message, none of
+     * that name, not JSON): what a traced consumer reads before the route has parsed anything.
+     */
+    public static String envelopeAttribute(ObjectMapper mapper, String body, String name) {
+        if (body == null || !body.startsWith("{")) {
+            return null;
+        }
+        try {
+            JsonNode message = mapper.readTree(body);
+            JsonNode value = message.path("MessageAttributes").path(name).path("Value");
+            return "Notification".equals(message.path("Type").asText()) && value.isTextual() ? value.asText() : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     public String requestIdOrNull(String body) {

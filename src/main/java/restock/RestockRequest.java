@@ -9,7 +9,7 @@ import api.Rows;
 public record RestockRequest(String id, String sku, long quantity, String status, long attempts, String lastError,
                              String factoryJobId, String createdAt, String updatedAt) {
 
-    /** A row of sql/restock/list.sql, list-by-status.sql or find.sql. */
+    /** A row of sql/restock/list.sql, list-after.sql or find.sql. */
     public static RestockRequest fromRow(Map<String, Object> row) {
         return new RestockRequest((String) row.get("id"), (String) row.get("sku"), Rows.longOf(row.get("quantity")),
                 (String) row.get("status"), Rows.longOf(row.get("attempts")), (String) row.get("lastError"),

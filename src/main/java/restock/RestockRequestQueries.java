@@ -9,19 +9,26 @@ import java.util.Set;
 
 import org.apache.camel.Header;
 
-/** Reads the admin's questions about restock requests: which request, which status to list. */
+/** Reads the admin's questions about restock requests: which request, which status and product to list. */
 public final class RestockRequestQueries {
 
     public static final Set<String> STATUSES = Set.of("REQUESTED", "PUBLISHED", "ORDERED", "FULFILLED", "FAILED");
 
     private final FieldRule id;
+    private final FieldRule sku;
 
     public RestockRequestQueries(ApiContract contract) {
         this.id = contract.ruleOf("Identifier", "id");
+        this.sku = contract.ruleOf("Identifier", "sku");
     }
 
     public String checkId(@Header("id") String id) {
         return JsonRequests.matching(id, this.id);
+    }
+
+    /** The {@code ?sku=} filter, or null for every product's requests. */
+    public String skuFilter(@Header("sku") String sku) {
+        return sku == null ? null : JsonRequests.matching(sku, this.sku);
     }
 
     /** The {@code ?status=} filter in upper case, or null for every request. */

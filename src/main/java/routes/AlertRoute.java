@@ -1,6 +1,7 @@
 package routes;
 
 import alerts.DeadLetters;
+import operations.TraceContext;
 import org.apache.camel.builder.RouteBuilder;
 import restock.StoredRequest;
 
@@ -17,11 +18,14 @@ public class AlertRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("{{stock-dlq-consumer.uri}}").routeId("alert")
+                .bean("restockNotifications", "traceContext")
                 .setVariable("deadLetter", body())
                 .setVariable("reason", method("deadLetters", "reason"))
                 .setVariable("requestId", method("deadLetters", "requestId"))
+                .setProperty(TraceContext.REQUEST_ID, variable("requestId"))
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne&outputHeader=storedRequest")
                 .setVariable("request", method(StoredRequest.class, "fromRow(${header.storedRequest})"))
+                .process(TraceContext.OF_REQUEST)
                 .choice()
                     .when(variable("request").isNull())
                         .setVariable("lastError", header(DeadLetters.LAST_ERROR))

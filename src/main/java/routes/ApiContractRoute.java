@@ -9,7 +9,7 @@ import org.apache.camel.builder.RouteBuilder;
  * its operations is served, and routed to {@code direct:<operationId>}, implemented by the route
  * of its flow (ProductRoute, SalesRoute, RestockRoute, RestockRequestsRoute, and the document
  * itself here). An operation without its route, or a route the document does not name, stops the
- * start. A path the document does not name is answered 404 or 405 at the HTTP edge (api.HttpEdge).
+ * start. A path the document does not name is answered 404 or 405 at the HTTP edge (http.HttpEdge).
  */
 public class ApiContractRoute extends RouteBuilder {
 

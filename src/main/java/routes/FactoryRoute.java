@@ -1,6 +1,7 @@
 package routes;
 
 import alerts.DeadLetters;
+import operations.TraceContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
@@ -41,13 +42,16 @@ public class FactoryRoute extends RouteBuilder {
         onException(InvalidRestockMessage.class, InterruptedFactoryOrder.class).maximumRedeliveries(0);
 
         from("{{stock-queue.uri}}").routeId("factory").autoStartup("{{factory.enabled}}")
+                .bean("restockNotifications", "traceContext")
                 .setVariable("requestId", method("restockNotifications", "requestId"))
+                .setProperty(TraceContext.REQUEST_ID, variable("requestId"))
                 .setVariable("round", method("restockNotifications", "round"))
                 .to("sql:classpath:sql/restock/find.sql?outputType=SelectOne&outputHeader=storedRequest")
                 .filter(header("storedRequest").isNull())
                     .throwException(new InvalidRestockMessage("The message names a restock request that does not exist."))
                 .end()
                 .setVariable("request", method(StoredRequest.class, "fromRow(${header.storedRequest})"))
+                .process(TraceContext.OF_REQUEST)
                 .filter(simple("${variable.round} != null && ${variable.round} < ${variable.request.retries}"))
                     .log("Restock request ${variable.requestId} was sent again after this copy of its message was published;"
                             + " the copy is dropped")
@@ -98,7 +102,8 @@ public class FactoryRoute extends RouteBuilder {
         from("direct:orderFromFactory").routeId("order-from-factory")
                 .errorHandler(noErrorHandler())
                 // Camel's own headers carry the redelivery count; the HTTP component never sends them.
-                .removeHeaders("*", "Camel*")
+                // The trace context goes to the factory as its traceparent header.
+                .removeHeaders("*", "Camel*", TraceContext.TRACEPARENT)
                 .setHeader("Content-Type", constant("application/json"))
                 .setBody(method("factoryOrders", "payload"))
                 .circuitBreaker()
@@ -131,7 +136,8 @@ public class FactoryRoute extends RouteBuilder {
         // why and in which round, for the alert route (and ops reading stock-dlq).
         from("direct:deadLetter").routeId("dead-letter")
                 .errorHandler(noErrorHandler())
-                .removeHeaders("*", "Camel*")
+                .removeHeaders("*", "Camel*", TraceContext.TRACEPARENT)
+                .process(TraceContext.OF_REQUEST)
                 .setHeader(DeadLetters.REASON, variable("reason"))
                 .setHeader(DeadLetters.LAST_ERROR, variable("lastError"))
                 // An unreadable message names no request.

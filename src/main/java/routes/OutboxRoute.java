@@ -1,14 +1,17 @@
 package routes;
 
+import operations.TraceContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 import restock.StoredRequest;
 
 /**
  * No restock request is lost (README, Rules): every one is published to SNS from its stored row,
  * and again (with growing pauses) until SNS accepts it. An SNS outage delays restocks; it loses
  * none and never slows a sale, which only writes the row. The message carries the request's id
- * and round, the same on every publish.
+ * and round, the same on every publish. Every replica polls the same rows; the one whose claim on
+ * a row applies publishes it, so a request is published once, and again only after a failure.
  */
 public class OutboxRoute extends RouteBuilder {
 
@@ -26,7 +29,11 @@ public class OutboxRoute extends RouteBuilder {
                 .end()
                 .setBody(method(StoredRequest.class, "fromRow"))
                 .setVariable("request", body())
+                .to("sql:classpath:sql/restock/claim-publish.sql")
+                .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
                 .removeHeaders("*")
+                // The order's trace context, from the row: published as the traceparent attribute.
+                .process(TraceContext.OF_REQUEST)
                 .setHeader("ProductId", simple("${body.sku}"))
                 .setHeader("FactoryId", simple("${body.factoryId}"))
                 .setHeader("RequestId", simple("${body.id}"))
@@ -34,7 +41,15 @@ public class OutboxRoute extends RouteBuilder {
                 .setBody(method("restockMessages", "notification"))
                 .to("{{stock-topic.uri}}")
                 .setBody(variable("request"))
+                .bean("businessMetrics", "published")
                 .to("sql:classpath:sql/restock/mark-published.sql")
-                .log("Restock request ${body.id} for ${body.sku} published");
+                .choice()
+                    .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                        .log("Restock request ${body.id} for ${body.sku} published")
+                    .otherwise()
+                        // Its claim ran out during the call and another replica published it too,
+                        // or ops retried it meanwhile: the factory step still orders it once.
+                        .log(LoggingLevel.WARN, "Restock request ${body.id} for ${body.sku} published, but it had"
+                                + " already moved on; the factory orders it once");
     }
 }

@@ -14,11 +14,21 @@ public class ProductRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        // A page at a time, by SKU (api/ListPages).
         from("direct:listProducts").routeId("list-products").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none())
-                .to("sql:classpath:sql/products/list.sql")
+                .process(HttpRequestAllowlist.none().query("limit", "cursor"))
+                .setHeader("rows", method("productPages", "rowsToRead"))
+                .setHeader("after", method("productPages", "after"))
+                .choice()
+                    .when(header("after").isNull())
+                        .to("sql:classpath:sql/products/list.sql")
+                    .otherwise()
+                        .to("sql:classpath:sql/products/list-after.sql")
+                .end()
+                .bean("productPages", "cut")
                 .setBody(method(Product.class, "fromRows"))
-                .bean("jsonResponses", "ok");
+                .bean("jsonResponses", "ok")
+                .bean("productPages", "announceNext");
 
         from("direct:getProduct").routeId("get-product").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none().path("sku"))

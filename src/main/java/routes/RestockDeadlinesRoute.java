@@ -1,6 +1,7 @@
 package routes;
 
 import alerts.DeadLetters;
+import operations.TraceContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
@@ -36,6 +37,7 @@ public class RestockDeadlinesRoute extends RouteBuilder {
                     .setBody(method(StoredRequest.class, "fromRow"))
                     .setVariable("request", body())
                     .setVariable("requestId", simple("${body.id}"))
+                    .process(TraceContext.OF_REQUEST)
                     // A lease that ran out means its consumer stopped: nothing is on its way.
                     .filter(or(simple("${body.leased}"), simple("${variable.backlog} == 0")))
                         .choice()
@@ -59,6 +61,7 @@ public class RestockDeadlinesRoute extends RouteBuilder {
                 .setBody(method(StoredRequest.class, "fromRow"))
                 .setVariable("request", body())
                 .setVariable("requestId", simple("${body.id}"))
+                .process(TraceContext.OF_REQUEST)
                 .to("sql:classpath:sql/restock/lease-overdue.sql")
                 .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
                     .setVariable("reason", constant(DeadLetters.DELIVERY_OVERDUE))

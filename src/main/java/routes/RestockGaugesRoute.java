@@ -1,19 +1,28 @@
 package routes;
 
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.sql.SqlConstants;
 
 /**
  * Keeps the donut_restock_requests gauges current: one query every METRICS_REFRESH_MS, however
- * often /observe/metrics is scraped. A poll that returns no row still runs, so a status whose
- * last request moved on drops to 0.
+ * often /observe/metrics is scraped. The counts are the database's, the same for every replica,
+ * so only the replica holding the gauges' lease reports them and the others report 0: a sum over
+ * instances then counts each request once (README, Metrics). A status whose last request moved
+ * on drops to 0.
  */
 public class RestockGaugesRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("sql:classpath:sql/restock/count-by-status.sql?delay={{metrics.restock-refresh-ms}}"
-                + "&useIterator=false&routeEmptyResultSet=true")
+        from("timer:restock-gauges?period={{metrics.restock-refresh-ms}}")
                 .routeId("restock-gauges")
-                .bean("businessMetrics", "restockRequests");
+                .setVariable("replica", simple("${bean:replicaIdentity?method=id}"))
+                .to("sql:classpath:sql/replicas/take-gauges-lease.sql")
+                .choice()
+                    .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                        .to("sql:classpath:sql/restock/count-by-status.sql?outputType=SelectList")
+                        .bean("businessMetrics", "restockRequests")
+                    .otherwise()
+                        .bean("businessMetrics", "restockRequestsCountedElsewhere");
     }
 }

@@ -2,6 +2,7 @@ package routes;
 
 import api.ApiException;
 import api.HttpRequestAllowlist;
+import api.ListPages;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 import restock.RestockRequest;
@@ -16,18 +17,30 @@ public class RestockRequestsRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        // A page at a time, newest first (api/ListPages); a cursor names the request the page starts after.
         from("direct:listRestockRequests").routeId("list-restock-requests").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none().headers(AUTHORIZATION).query("status"))
+                .process(HttpRequestAllowlist.none().headers(AUTHORIZATION).query("status", "sku", "limit", "cursor"))
                 .bean("adminAuthorization", "check")
                 .setHeader("status", method("restockRequestQueries", "statusFilter"))
+                .setHeader("sku", method("restockRequestQueries", "skuFilter"))
+                .setHeader("rows", method("restockRequestPages", "rowsToRead"))
+                .setHeader("after", method("restockRequestPages", "after"))
+                .filter(header("after").isNotNull())
+                    .to("sql:classpath:sql/restock/page-start.sql?outputType=SelectOne&outputHeader=cursorFound")
+                    .filter(header("cursorFound").isEqualTo(0))
+                        .throwException(ListPages.invalidCursor())
+                    .end()
+                .end()
                 .choice()
-                    .when(header("status").isNull())
+                    .when(header("after").isNull())
                         .to("sql:classpath:sql/restock/list.sql")
                     .otherwise()
-                        .to("sql:classpath:sql/restock/list-by-status.sql")
+                        .to("sql:classpath:sql/restock/list-after.sql")
                 .end()
+                .bean("restockRequestPages", "cut")
                 .setBody(method(RestockRequest.class, "fromRows"))
-                .bean("jsonResponses", "ok");
+                .bean("jsonResponses", "ok")
+                .bean("restockRequestPages", "announceNext");
 
         from("direct:retryRestockRequest").routeId("retry-restock-request").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none().headers(AUTHORIZATION).path("id"))

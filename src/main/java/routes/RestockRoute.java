@@ -2,6 +2,7 @@ package routes;
 
 import api.ApiException;
 import api.HttpRequestAllowlist;
+import operations.TraceContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 import restock.Delivery;
@@ -18,9 +19,14 @@ public class RestockRoute extends RouteBuilder {
     public void configure() {
         from("direct:restockCallback").routeId("restock").routeConfigurationId(ApiErrorHandling.ID)
                 .process(HttpRequestAllowlist.none().query("request", "signature"))
+                // The CallbackUrl carries the trace context of the factory call (README, "Following one restock").
+                .process(TraceContext.OF_CALLER)
                 .bean("callbackSigner", "verify")
+                .setProperty(TraceContext.REQUEST_ID, header("request"))
                 .to("direct:fulfil")
                 .setBody(method(Delivery.class, "of(${header.callbackResult}, ${variable.added})"))
+                .setProperty(TraceContext.SKU, simple("${body.sku}"))
+                .log("Restock request ${header.request} delivered: ${body.added} of ${body.sku} added, ${body.stock} in stock")
                 .bean("jsonResponses", "ok");
 
         from("direct:fulfil").routeId("fulfil").routeConfigurationId(ApiErrorHandling.TRANSACTED)

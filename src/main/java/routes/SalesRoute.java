@@ -1,6 +1,7 @@
 package routes;
 
 import api.HttpRequestAllowlist;
+import operations.TraceContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
@@ -33,6 +34,7 @@ public class SalesRoute extends RouteBuilder {
         from("direct:placeOrder").routeId("place-order").routeConfigurationId(ApiErrorHandling.ID)
                 .onCompletion().modeBeforeConsumer().onWhen(rejected).bean("businessMetrics", "orderRejected").end()
                 .process(HttpRequestAllowlist.none().headers(CONTENT_TYPE, CONTENT_ENCODING, IDEMPOTENCY_KEY))
+                .process(TraceContext.OF_CALLER)
                 .bean("orderRequests", "parse")
                 .to("direct:order");
 
@@ -40,16 +42,20 @@ public class SalesRoute extends RouteBuilder {
         from("direct:checkout").routeId("checkout").routeConfigurationId(ApiErrorHandling.ID)
                 .onCompletion().modeBeforeConsumer().onWhen(rejected).bean("businessMetrics", "orderRejected").end()
                 .process(HttpRequestAllowlist.none().headers(IDEMPOTENCY_KEY))
+                .process(TraceContext.OF_CALLER)
                 .bean("orderRequests", "checkout")
                 .to("direct:order");
 
         from("direct:order").routeId("sales").routeConfigurationId(ApiErrorHandling.ID)
+                .setProperty(TraceContext.SKU, simple("${body.sku}"))
+                .setProperty(TraceContext.ORDER_ID, simple("${body.orderId}"))
                 .filter(simple("${body.idempotencyKey} != null"))
                     .to("sql:classpath:sql/orders/find-by-idempotency-key.sql?outputType=SelectOne&outputHeader=previousOrder")
                 .end()
                 .choice()
                     .when(header("previousOrder").isNotNull())
                         .bean("orderRequests", "replay")
+                        .setProperty(TraceContext.ORDER_ID, simple("${body.orderId}"))
                         .bean("jsonResponses", "created")
                     .otherwise()
                         .bean("orderBatches", "sell")
@@ -108,6 +114,15 @@ public class SalesRoute extends RouteBuilder {
                 .filter(simple("${variable.batch.opensRestockRequest(${variable.stockState})}"))
                     .setBody(simple("${variable.batch.restockOpening}"))
                     .to("sql:classpath:sql/restock/open-request.sql")
+                    .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                        // The first line of the restock's story: its id, with the order and trace that opened it.
+                        .setProperty(TraceContext.REQUEST_ID, simple("${body.requestId}"))
+                        .setProperty(TraceContext.SKU, simple("${body.sku}"))
+                        .setProperty(TraceContext.ORDER_ID, simple("${body.orderId}"))
+                        .setProperty(TraceContext.TRACE_ID, simple("${body.traceId}"))
+                        .log("Restock request ${body.requestId} opened for ${body.sku} by order ${body.orderId}"
+                                + " (${variable.stockState.stock} left)")
+                    .end()
                 .end();
     }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import operations.TraceContext;
 
 /**
  * The orders of one product that SalesRoute sells in one transaction, in arrival order. The route
@@ -17,8 +18,17 @@ public final class Batch {
     public record StockTake(String sku, int quantity) {
     }
 
-    /** The product's one restock request, should this batch open it. */
-    public record RestockOpening(String requestId, String sku) {
+    /**
+     * The product's one restock request, should this batch open it, and the order that opened it:
+     * the first one refused, or else the last one sold (it left the stock at the reorder point).
+     * The request carries on that order's trace context.
+     */
+    public record RestockOpening(String requestId, String sku, String orderId, String traceparent) {
+
+        /** That order's trace id, for the log. */
+        public String traceId() {
+            return TraceContext.traceIdOf(traceparent);
+        }
     }
 
     private final List<Order> orders;
@@ -107,7 +117,14 @@ public final class Batch {
     }
 
     public RestockOpening restockOpening() {
-        return new RestockOpening(UUID.randomUUID().toString(), sku());
+        Order opener = orders.get(orders.size() - 1);
+        for (int i = 0; i < sold.length; i++) {
+            if (!sold[i]) {
+                opener = orders.get(i);
+                break;
+            }
+        }
+        return new RestockOpening(UUID.randomUUID().toString(), sku(), opener.orderId(), opener.traceparent());
     }
 
     boolean isUnknownProduct() {

@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
+import operations.TraceContext;
 
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -143,7 +144,12 @@ public final class OrderBatches {
         Batch batch = new Batch(selling.stream().map(pending -> pending.order).toList());
         Exchange result;
         try {
-            result = producer.send(batchUri, ExchangePattern.InOut, e -> e.getMessage().setBody(batch));
+            // With tracing on, the batch's spans join the trace of its first order.
+            String traceparent = selling.get(0).order.traceparent();
+            result = producer.send(batchUri, ExchangePattern.InOut, e -> {
+                e.getMessage().setBody(batch);
+                e.getMessage().setHeader(TraceContext.TRACEPARENT, traceparent);
+            });
         } catch (RuntimeException e) {
             selling.forEach(p -> p.failure = e);
             return;

@@ -6,6 +6,7 @@ import api.FieldRule;
 import api.JsonRequests;
 import java.util.Map;
 import java.util.UUID;
+import operations.TraceContext;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Body;
@@ -31,14 +32,15 @@ public final class OrderRequests {
 
     public Order parse(@Body Object body, TypeConverter converter, @Header("Content-Type") String contentType,
                                      @Header("Content-Encoding") String contentEncoding,
-                                     @Header("Idempotency-Key") String idempotencyKey) {
+                                     @Header("Idempotency-Key") String idempotencyKey,
+                                     @Header(TraceContext.TRACEPARENT) String traceparent) {
         JsonNode node = json.object(body, converter, contentType, contentEncoding);
-        return order(JsonRequests.requiredString(node, sku), JsonRequests.requiredInt(node, quantity), idempotencyKey);
+        return order(JsonRequests.requiredString(node, sku), JsonRequests.requiredInt(node, quantity), idempotencyKey, traceparent);
     }
 
     /** {@code POST /checkout}: one of the default product. */
-    public Order checkout(@Header("Idempotency-Key") String idempotencyKey) {
-        return order(defaultSku, 1, idempotencyKey);
+    public Order checkout(@Header("Idempotency-Key") String idempotencyKey, @Header(TraceContext.TRACEPARENT) String traceparent) {
+        return order(defaultSku, 1, idempotencyKey, traceparent);
     }
 
     /**
@@ -56,10 +58,10 @@ public final class OrderRequests {
                 ((Number) previous.get("remainingStock")).longValue());
     }
 
-    private Order order(String sku, int quantity, String key) {
+    private Order order(String sku, int quantity, String key, String traceparent) {
         if (key != null) {
             JsonRequests.matching(key, idempotencyKey);
         }
-        return new Order(UUID.randomUUID().toString(), sku, quantity, key);
+        return new Order(UUID.randomUUID().toString(), sku, quantity, key, traceparent);
     }
 }

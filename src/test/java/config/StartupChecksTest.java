@@ -16,6 +16,7 @@ class StartupChecksTest {
     static Object[][] refusals() {
         return new Object[][] {
                 {Map.of("app.port", "eighty"), "PORT must be a whole number"},
+                {Map.of("app.management-port", "70000"), "MANAGEMENT_PORT must be a whole number from 1 to 65535"},
                 {Map.of("db.url", "jdbc:postgresql://db/x"), "DB_URL must be"},
                 {Map.of("simulator.failure-rate", "2"), "SIMULATOR_FAILURE_RATE must be a number from 0 to 1"},
                 {Map.of("ops.email", "not-an-address"), "OPS_EMAIL must be an email address"},
@@ -26,6 +27,7 @@ class StartupChecksTest {
                 {Map.of("factory.lease-s", "20"), "FACTORY_LEASE_S must be longer than the factory retry schedule"},
                 {Map.of("aws.visibility-timeout-s", "15"), "STOCK_QUEUE_VISIBILITY_TIMEOUT_S must be at least twice AWS_API_CALL_TIMEOUT_MS"},
                 {Map.of("restock.publish-deadline-s", "35"), "RESTOCK_PUBLISH_DEADLINE_S must be longer than STOCK_QUEUE_VISIBILITY_TIMEOUT_S"},
+                {Map.of("outbox.claim-s", "10"), "OUTBOX_CLAIM_S must be longer than AWS_API_CALL_TIMEOUT_MS"},
                 {Map.of("restock.republish-attempts", "-1"), "RESTOCK_REPUBLISH_ATTEMPTS must be a whole number from 0 to 100"},
                 {Map.of("aws.poll-wait-s", "20"), "AWS_POLL_WAIT_S by at least 500 ms"},
                 {Map.of("aws.dlq-retention-s", "60"), "STOCK_DLQ_RETENTION_S must be longer than STOCK_QUEUE_RETENTION_S"},

@@ -168,6 +168,19 @@ class ComposeFileTest {
         assertThat(environment.path("SMTP_HOST").asText()).isEqualTo("mail");
     }
 
+    /** The image's MANAGEMENT_PORT is published on this machine only, and the app is healthy once ready there. */
+    @Test
+    void theAppIsHealthyOnceReadyOnItsManagementPortWhichStaysOnThisMachine() throws IOException {
+        Matcher image = Pattern.compile("(?m)^ENV .*\\bMANAGEMENT_PORT=(\\d+)").matcher(read("deploy/Dockerfile"));
+        assertThat(image.find()).as("deploy/Dockerfile sets MANAGEMENT_PORT").isTrue();
+        String port = image.group(1);
+        JsonNode app = services.path("app");
+
+        assertThat(texts(app.path("ports"))).contains("8080:8080", "127.0.0.1:" + port + ":" + port);
+        assertThat(app.path("environment").has("MANAGEMENT_PORT")).as("the image's own setting, not another").isFalse();
+        assertThat(texts(app.at("/healthcheck/test"))).contains("http://localhost:" + port + "/observe/health/ready");
+    }
+
     /** Variable to default, for every ${STOCK_...:-default} and ${AWS_...:-default} the hook reads. */
     private static Map<String, String> hookSettings() {
         Map<String, String> settings = new TreeMap<>();

@@ -310,11 +310,90 @@ class DeploymentTemplateTest {
                 .findFirst().orElseGet(() -> fail("no COPY of target/" + finalName + ".jar in deploy/Dockerfile"));
         assertThat(lines).filteredOn(line -> line.startsWith("ENTRYPOINT ")).singleElement().asString()
                 .contains("\"-jar\", \"" + copied + "\"");
-        assertThat(lines).contains("EXPOSE " + appDefault("app.port"));
+        assertThat(lines).contains("EXPOSE " + appDefault("app.port") + " " + imageManagementPort());
         assertThat(lines).filteredOn(line -> line.startsWith("USER ")).last().asString()
                 .doesNotContain("root").doesNotMatch("USER 0(:.*)?");
         assertThat(lines).filteredOn(line -> line.startsWith("HEALTHCHECK ")).singleElement().asString()
-                .contains("/observe/health/live");
+                .contains("http://localhost:${MANAGEMENT_PORT}/observe/health/live");
+    }
+
+    /**
+     * A stopping instance is taken out of the target group while it still serves: the health
+     * check's interval × unhealthy threshold plus one check's timeout stays under the app's
+     * SHUTDOWN_DRAIN_S, the check's timeout outlasts the SNS call readiness makes, and the
+     * deregistration delay is at least the drain (deploy/README.md, "Stopping and rolling deploys").
+     */
+    @Test
+    void theTargetGroupTakesAStoppingInstanceOutBeforeItsDrainEnds() {
+        JsonNode checked = template.resource(template.logicalIdOfType("AWS::ElasticLoadBalancingV2::TargetGroup")).path("Properties");
+        int drainS = Integer.parseInt(appDefault("shutdown.drain-s"));
+        int outWithinS = checked.path("HealthCheckIntervalSeconds").asInt() * checked.path("UnhealthyThresholdCount").asInt()
+                + checked.path("HealthCheckTimeoutSeconds").asInt();
+
+        assertThat(outWithinS).as("seconds until the balancer takes a stopping instance out").isPositive().isLessThan(drainS);
+        assertThat(checked.path("HealthCheckTimeoutSeconds").asInt() * 1000)
+                .isGreaterThan(Integer.parseInt(appDefault("aws.health-check-timeout-ms")));
+        List<String> delay = new ArrayList<>();
+        checked.path("TargetGroupAttributes").forEach(attribute -> {
+            if (attribute.path("Key").asText().equals("deregistration_delay.timeout_seconds")) {
+                delay.add(attribute.path("Value").asText());
+            }
+        });
+        assertThat(delay).hasSize(1);
+        assertThat(Integer.parseInt(delay.get(0))).as("deregistration delay").isGreaterThanOrEqualTo(drainS);
+    }
+
+    /**
+     * The image moves health and metrics off the API's port; the target group sends traffic to the
+     * API's port and checks readiness on the management port, and only the load balancer reaches
+     * either (Prometheus, when named, the management port alone).
+     */
+    @Test
+    void theTargetGroupChecksReadinessOnTheManagementPortThatOnlyTheLoadBalancerReaches() throws IOException {
+        assertThat(dockerfileInstructions()).contains("ENV PORT=" + appDefault("app.port") + " MANAGEMENT_PORT=" + imageManagementPort());
+        assertThat(template.parameterDefault("AppPort")).isEqualTo(appDefault("app.port"));
+        assertThat(template.parameterDefault("ManagementPort")).isEqualTo(imageManagementPort()).isNotEqualTo(appDefault("app.port"));
+        assertThat(app.getProperty("app.management-port").trim()).as("the app's own default: one port, as ./run.sh serves it")
+                .isEqualTo("{{env:MANAGEMENT_PORT:{{app.port}}}}");
+
+        JsonNode targetGroup = template.resource(template.logicalIdOfType("AWS::ElasticLoadBalancingV2::TargetGroup"));
+        assertOnlyWhenGiven(targetGroup, "VpcId");
+        JsonNode checked = targetGroup.path("Properties");
+        assertThat(checked.path("Port")).isEqualTo(json("{\"Ref\": \"AppPort\"}"));
+        assertThat(checked.path("HealthCheckPort")).isEqualTo(json("{\"Ref\": \"ManagementPort\"}"));
+        assertThat(checked.path("HealthCheckPath").asText())
+                .isEqualTo(app.getProperty("camel.management.health-path", "/observe/health") + "/ready");
+        assertThat(checked.at("/Matcher/HttpCode").asText()).isEqualTo("200");
+
+        JsonNode group = template.resource(template.logicalIdOfType("AWS::EC2::SecurityGroup"));
+        assertOnlyWhenGiven(group, "VpcId");
+        List<String> ingress = new ArrayList<>();
+        group.at("/Properties/SecurityGroupIngress").forEach(rule -> {
+            assertThat(rule.path("FromPort")).isEqualTo(rule.path("ToPort"));
+            assertThat(rule.has("CidrIp") || rule.has("CidrIpv6")).as("an address range in %s", rule).isFalse();
+            ingress.add(rule.path("FromPort").path("Ref").asText() + " from " + rule.path("SourceSecurityGroupId").path("Ref").asText());
+        });
+        assertThat(ingress).containsExactlyInAnyOrder("AppPort from LoadBalancerSecurityGroupId",
+                "ManagementPort from LoadBalancerSecurityGroupId");
+
+        JsonNode monitoring = template.resource(template.logicalIdOfType("AWS::EC2::SecurityGroupIngress"));
+        assertThat(template.root.at("/Conditions/" + monitoring.path("Condition").asText() + "/Fn::And/0/Condition").asText())
+                .isEqualTo(group.path("Condition").asText());
+        JsonNode scrape = monitoring.path("Properties");
+        assertThat(scrape.path("FromPort")).isEqualTo(json("{\"Ref\": \"ManagementPort\"}"));
+        assertThat(scrape.path("ToPort")).isEqualTo(json("{\"Ref\": \"ManagementPort\"}"));
+        assertThat(scrape.path("SourceSecurityGroupId")).isEqualTo(json("{\"Ref\": \"MonitoringSecurityGroupId\"}"));
+        assertThat(template.root.path("Rules").toString()).as("the stack refuses one port for both")
+                .contains("{\"Ref\":\"AppPort\"}", "{\"Ref\":\"ManagementPort\"}");
+    }
+
+    /** The MANAGEMENT_PORT the image sets. */
+    private static String imageManagementPort() throws IOException {
+        return dockerfileInstructions().stream().filter(line -> line.startsWith("ENV "))
+                .flatMap(line -> java.util.Arrays.stream(line.substring(4).trim().split("\\s+")))
+                .filter(setting -> setting.startsWith("MANAGEMENT_PORT="))
+                .map(setting -> setting.substring("MANAGEMENT_PORT=".length()))
+                .findFirst().orElseGet(() -> fail("deploy/Dockerfile sets no MANAGEMENT_PORT"));
     }
 
     private static JsonNode queue(String name) {

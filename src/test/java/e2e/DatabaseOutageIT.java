@@ -29,6 +29,7 @@ class DatabaseOutageIT extends PipelineTest {
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.body().get("error").asText()).isEqualTo("SERVICE_UNAVAILABLE");
             assertThat(refused.body().get("message").asText()).isNotBlank();
+            assertThat(refused.headers().firstValue("Retry-After")).as("a retryable 503").hasValue("1");
             assertThat(app.get("/observe/health/ready").status()).isEqualTo(503);
             assertThat(app.get("/observe/health/live").status()).isEqualTo(200);
         } finally {

@@ -146,6 +146,32 @@ final class Emulator implements AutoCloseable {
         return moved;
     }
 
+    /**
+     * A queue of the test's own subscribed to the topic, as the app's stock queue is: it gets a copy
+     * of everything published to the topic, so that a test can count the publishes.
+     */
+    String tap(String topic) {
+        String queue = "tap-" + topic;
+        sqs.createQueue(b -> b.queueName(queue));
+        subscribe(topic, queue);
+        return queue;
+    }
+
+    /**
+     * Every message on the queue, each received once: received with a visibility timeout that
+     * outlasts the reading, until a receive comes back empty.
+     */
+    List<Message> receiveAll(String queue) {
+        String url = urlOf(queue);
+        List<Message> messages = new ArrayList<>();
+        List<Message> batch;
+        do {
+            batch = sqs.receiveMessage(b -> b.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1).visibilityTimeout(600)).messages();
+            messages.addAll(batch);
+        } while (!batch.isEmpty());
+        return messages;
+    }
+
     /** Sends a copy of a message to the queue, as a duplicate delivery would. */
     void send(String queue, String body, Map<String, MessageAttributeValue> attributes) {
         sqs.sendMessage(b -> b.queueUrl(urlOf(queue)).messageBody(body).messageAttributes(attributes));

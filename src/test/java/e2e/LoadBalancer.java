@@ -16,6 +16,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -24,7 +25,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Debian's HAProxy in front of several replicas of the app, as a deploy on AWS puts an ALB in
  * front of its instances: one address for customers and for the factory's callbacks
- * (PUBLIC_BASE_URL), health checks on {@code /observe/health/ready}, and requests that could
+ * (PUBLIC_BASE_URL), health checks on {@code /observe/health/ready} (on each replica's management
+ * port, which customers never reach through the balancer), and requests that could
  * not reach a replica sent to another. HAProxy's own answers keep the API's error shape.
  *
  * The replicas are copies of one configured app ({@link AppProcess#replica()}): one database
@@ -57,6 +59,9 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
 
     private final int port = Ports.free();
     private final List<AppProcess> replicas = new ArrayList<>();
+    private Duration checkInterval = Duration.ofSeconds(1);
+    private int fall = 2;
+    private int rise = 1;
     private Path directory;
     private Process process;
 
@@ -81,21 +86,39 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
         return replicas.get(index);
     }
 
+    /** The same setting on every replica; before {@link #start()}. */
+    LoadBalancer with(String variable, String value) {
+        replicas.forEach(replica -> replica.with(variable, value));
+        return this;
+    }
+
+    /**
+     * Health checks every {@code interval}, a replica out after {@code fall} failed checks in a row
+     * and back after {@code rise} passed ones, instead of the quick 1 s, 2 and 1 that most tests
+     * use; before {@link #start()}.
+     */
+    LoadBalancer checking(Duration interval, int fall, int rise) {
+        this.checkInterval = interval;
+        this.fall = fall;
+        this.rise = rise;
+        return this;
+    }
+
     List<AppProcess> replicas() {
         return List.copyOf(replicas);
     }
 
     /**
      * Starts HAProxy, then the replicas, the first alone because it creates the topic and queues
-     * the others expect; returns once HAProxy sends requests to every one of them.
+     * the others expect, the others together; returns once HAProxy sends requests to every one of them.
      */
     LoadBalancer start() {
         startHaproxy();
-        for (AppProcess replica : replicas) {
-            replica.start();
-        }
-        await("HAProxy to send requests to every replica").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-                .until(() -> upReplicas().size() == replicas.size());
+        replicas.get(0).start();
+        replicas.subList(1, replicas.size()).stream().map(replica -> CompletableFuture.runAsync(replica::start)).toList()
+                .forEach(CompletableFuture::join);
+        await("HAProxy to send requests to every replica").atMost(checkInterval.multipliedBy(fall + rise).plusSeconds(10))
+                .pollInterval(Duration.ofMillis(100)).until(() -> upReplicas().size() == replicas.size());
         return this;
     }
 
@@ -196,8 +219,8 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
     }
 
     /**
-     * Health checks every second on readiness, out after two failures and back after one success,
-     * as a deploy's target group would be set for a rolling restart; a refused connection takes a
+     * Health checks on readiness, by default every second, out after two failures and back after
+     * one success ({@link #checking} sets a deploy's target group instead); a refused connection takes a
      * replica out at once, and the request goes to another. A request is sent again after a
      * failure only where that cannot sell twice: always when it never reached a replica (refused
      * connection), and after an empty answer, garbage or a 503 only when it is a read or carries
@@ -206,7 +229,8 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
     private String config() {
         StringBuilder servers = new StringBuilder();
         for (int i = 0; i < replicas.size(); i++) {
-            servers.append("    server app%d 127.0.0.1:%d check%n".formatted(i + 1, replicas.get(i).port()));
+            servers.append("    server app%d 127.0.0.1:%d check port %d%n".formatted(i + 1, replicas.get(i).port(),
+                    replicas.get(i).managementPort()));
         }
         StringBuilder errorFiles = new StringBuilder();
         for (OwnAnswer answer : OWN_ANSWERS) {
@@ -215,12 +239,16 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
         return """
                 global
                     stats socket %s mode 600 level admin
+                    log stdout format raw daemon
                     maxconn 4096
 
                 http-errors api-errors
                 %s
                 defaults
                     mode http
+                    log global
+                    option httplog
+                    option dontlog-normal
                     maxconn 4096
                     timeout connect 1s
                     timeout http-request 10s
@@ -242,9 +270,10 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
                     option httpchk
                     http-check send meth GET uri /observe/health/ready
                     http-check expect status 200
-                    default-server inter 1s fall 2 rise 1 observe layer4 error-limit 1 on-error mark-down
+                    default-server inter %dms fall %d rise %d observe layer4 error-limit 1 on-error mark-down
                     http-request disable-l7-retry if METH_POST !{ req.hdr(Idempotency-Key) -m found }
-                %s""".formatted(directory.resolve("admin.sock"), errorFiles, port, BACKEND, BACKEND, servers);
+                %s""".formatted(directory.resolve("admin.sock"), errorFiles, port, BACKEND, BACKEND, checkInterval.toMillis(), fall, rise,
+                servers);
     }
 
     private static String errorFile(OwnAnswer answer) {

@@ -13,7 +13,9 @@ import static org.awaitility.Awaitility.await;
  * The load-balancer harness works: two replicas behind HAProxy share the database and take
  * orders in turn; with one stopped, orders sent at once are answered by the other, and HAProxy
  * takes it out of service; started again, it is back; with none left, HAProxy answers in the
- * API's error shape. Every answer is JSON.
+ * API's error shape. Every answer is JSON. The replicas run as the image does, with health and
+ * metrics on a management port of their own: HAProxy checks readiness there, and through the
+ * balancer, as on the public listener, /observe/* is not found.
  */
 class LoadBalancerHarnessIT {
 
@@ -22,7 +24,8 @@ class LoadBalancerHarnessIT {
 
     private final Database database = Database.newSchema();
     private final MailServer mail = new MailServer().start();
-    private final LoadBalancer balancer = new LoadBalancer(new AppProcess(database, Emulator.shared(), mail), 2).start();
+    private final LoadBalancer balancer = new LoadBalancer(new AppProcess(database, Emulator.shared(), mail).withManagementPort(), 2)
+            .start();
     private int sold;
 
     @AfterEach
@@ -42,6 +45,11 @@ class LoadBalancerHarnessIT {
         assertThat(jsonAnswer(balancer.putProduct(SKU, STOCK, 10)).status()).isEqualTo(201);
 
         orderThroughTheBalancer(10);
+        for (String path : List.of("/observe/health", "/observe/health/ready", "/observe/metrics")) {
+            ApiClient.Answer hidden = jsonAnswer(balancer.get(path));
+            assertThat(hidden.status()).as("%s through the balancer", path).isEqualTo(404);
+            assertThat(hidden.body().get("error").asText()).isEqualTo("NOT_FOUND");
+        }
         assertThat(List.of(first, second)).as("replicas that sold").allSatisfy(replica ->
                 assertThat(replica.businessMetrics()).containsKey("donut_orders_total{result=\"sold\"}")
                         .extractingByKey("donut_orders_total{result=\"sold\"}").isNotEqualTo(0.0));

@@ -2,6 +2,7 @@ package e2e;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 
@@ -30,30 +31,35 @@ abstract class PipelineTest {
     }
 
     PipelineTest(Map<String, String> settings) {
+        this(Emulator.shared(), false, Timing.TEST_SPEED, database -> settings);
+    }
+
+    /** With settings made from the test's database (its URL spelled for another driver). */
+    PipelineTest(Function<Database, Map<String, String>> settings) {
         this(Emulator.shared(), false, Timing.TEST_SPEED, settings);
     }
 
     PipelineTest(Timing timing, Map<String, String> settings) {
-        this(Emulator.shared(), false, timing, settings);
+        this(Emulator.shared(), false, timing, database -> settings);
     }
 
     /** With an emulator of the test's own, which it may freeze and which is stopped after it. */
     PipelineTest(Emulator broker, Map<String, String> settings) {
-        this(broker, true, Timing.TEST_SPEED, settings);
+        this(broker, true, Timing.TEST_SPEED, database -> settings);
     }
 
     PipelineTest(Emulator broker, Timing timing, Map<String, String> settings) {
-        this(broker, true, timing, settings);
+        this(broker, true, timing, database -> settings);
     }
 
-    private PipelineTest(Emulator broker, boolean ownsBroker, Timing timing, Map<String, String> settings) {
+    private PipelineTest(Emulator broker, boolean ownsBroker, Timing timing, Function<Database, Map<String, String>> settings) {
         this.broker = broker;
         this.ownsBroker = ownsBroker;
         AppProcess configured = new AppProcess(database, broker, mail);
         if (timing == Timing.RUN_SH_DEFAULTS) {
             configured.onRunShDefaults();
         }
-        settings.forEach(configured::with);
+        settings.apply(database).forEach(configured::with);
         app = configured.start();
     }
 

@@ -68,6 +68,7 @@ class ApiContractRouteTest extends RouteTestSupport {
 
         assertThat(yaml.statusCode()).isEqualTo(200);
         assertThat(yaml.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
+        assertThat(yaml.body()).as("YAML as people write it").startsWith("openapi: 3.1.0\n");
         assertThat(json.statusCode()).isEqualTo(200);
         assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         assertThat(JSON.readTree(json.body()).equals(JSON.readTree(JSON.writeValueAsString(new YAMLMapper().readTree(yaml.body())))))
@@ -149,6 +150,41 @@ class ApiContractRouteTest extends RouteTestSupport {
         assertThat(call("POST", "/api/orders", null, "{\"sku\":\"CP-502101\",\"quantity\":7}").statusCode()).isEqualTo(201);
     }
 
+    /**
+     * A list's page names the next one in the headers its 200 answer documents, the cursor in the
+     * form the document gives, and the page size is bounded as the document says.
+     */
+    @Test
+    void pagesAreAnsweredAsTheDocumentSays() throws IOException {
+        JsonNode document = JSON.readTree(fetch("/api/openapi.json").body());
+        // Two products, each sold out with its restock request: both lists have a second page of one.
+        stockOutRequest("PAGE-1");
+        stockOutRequest("PAGE-2");
+
+        for (String template : List.of("/api/products", "/api/restock-requests")) {
+            JsonNode operation = document.path("paths").path(template).path("get");
+            Set<String> parameters = new TreeSet<>();
+            operation.path("parameters").forEach(parameter -> parameters.add(parameter.has("$ref")
+                    ? document.at(parameter.path("$ref").asText().substring(1)).path("name").asText() : parameter.path("name").asText()));
+            assertThat(parameters).as("parameters of GET " + template).contains("limit", "cursor");
+            Set<String> headers = new TreeSet<>();
+            operation.at("/responses/200/headers").fieldNames().forEachRemaining(headers::add);
+            assertThat(headers).as("headers of GET " + template + " 200").containsExactlyInAnyOrder("Link", "X-Next-Cursor");
+
+            HttpResponse<String> page = call("GET", template + "?limit=1", ADMIN);
+            assertThat(page.statusCode()).isEqualTo(200);
+            String cursor = page.headers().firstValue("X-Next-Cursor").orElseThrow(() -> new AssertionError("no next page of " + template));
+            assertThat(cursor).matches(document.at("/components/schemas/Cursor/pattern").asText());
+            assertThat(page.headers().firstValue("Link")).hasValue("<" + template + "?limit=1&cursor=" + cursor + ">; rel=\"next\"");
+        }
+        JsonNode limit = document.at("/components/schemas/PageLimit");
+        assertThat(call("GET", "/api/products?limit=" + limit.path("maximum").asInt(), null).statusCode()).isEqualTo(200);
+        HttpResponse<String> over = call("GET", "/api/products?limit=" + (limit.path("maximum").asInt() + 1), null);
+        assertThat(over.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(over.body()).path("message").asText())
+                .isEqualTo("'limit' must be a whole number from %d to %d.", limit.path("minimum").asInt(), limit.path("maximum").asInt());
+    }
+
     /** Real answers of the restock story match the schema the document gives for their path, method and status. */
     @Test
     void realAnswersMatchTheDocumentedSchemas() throws IOException {
@@ -168,6 +204,10 @@ class ApiContractRouteTest extends RouteTestSupport {
         contract.check("GET", "/api/restock-requests", 200, call("GET", "/api/restock-requests?status=requested", ADMIN));
         contract.check("GET", "/api/restock-requests", 400, call("GET", "/api/restock-requests?status=LOST", ADMIN));
         contract.check("GET", "/api/restock-requests", 401, call("GET", "/api/restock-requests", "Bearer wrong-token"));
+        contract.check("GET", "/api/restock-requests", 200, call("GET", "/api/restock-requests?sku=SCHEMA-1&limit=1", ADMIN));
+        contract.check("GET", "/api/restock-requests", 400, call("GET", "/api/restock-requests?limit=0", ADMIN));
+        contract.check("GET", "/api/products", 200, call("GET", "/api/products?limit=1", null));
+        contract.check("GET", "/api/products", 400, call("GET", "/api/products?cursor=%25", null));
 
         String requestId = db().queryForObject("SELECT id FROM restock_requests WHERE sku = 'SCHEMA-1'", String.class);
         contract.check("POST", "/api/restock-requests/{id}/retry", 409, call("POST", "/api/restock-requests/" + requestId + "/retry", ADMIN));

@@ -127,6 +127,29 @@ class BusinessMetricsTest extends RouteTestSupport {
                 .containsEntry("donut_restock_requests{status=\"FAILED\"}", 2.0));
     }
 
+    @Test
+    void theRestockRequestGaugesComeFromOneReplicaSoThatTheirSumOverInstancesCountsEachRequestOnce() {
+        stockOutRequest("MG-1");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> restockRequestsReported() == 1.0);
+
+        // Another replica holds the lease (this one's ran out while it was paused, say).
+        db().update("UPDATE replica_leases SET holder = 'another-replica', lease_until = TIMESTAMPADD(HOUR, 1, CURRENT_TIMESTAMP(3))"
+                + " WHERE name = 'restock-gauges'");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> restockRequestsReported() == 0.0);
+
+        // That replica died: once its lease has run out this one reports the counts again.
+        db().update("UPDATE replica_leases SET lease_until = TIMESTAMPADD(SECOND, -1, CURRENT_TIMESTAMP(3))"
+                + " WHERE name = 'restock-gauges'");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> restockRequestsReported() == 1.0);
+        assertThat(db().queryForObject("SELECT holder FROM replica_leases WHERE name = 'restock-gauges'", String.class))
+                .isNotEqualTo("another-replica");
+    }
+
+    private double restockRequestsReported() {
+        return scrape().entrySet().stream().filter(sample -> sample.getKey().startsWith("donut_restock_requests{"))
+                .mapToDouble(Map.Entry::getValue).sum();
+    }
+
     @Override
     protected Map<String, String> extraProperties() {
         return Map.of("metrics.restock-refresh-ms", "100", "factory.deadline-check-ms", "200");

@@ -36,11 +36,16 @@ class FactoryRouteTest extends RouteTestSupport {
         assertThat(payload.get("MessageAttributeProductCnt").asText()).isEqualTo("10");
         assertThat(payload.get("MessageAttributeFactoryId").asText()).isEqualTo("factory_01");
         assertThat(payload.get("MessageAttributeRequester").asText()).isEqualTo("donut-states");
-        assertThat(payload.get("CallbackUrl").asText())
-                .isEqualTo(baseUrl() + "/api/restock?request=" + requestId + "&signature=" + signature(requestId));
+        // The order's trace context (started by the app, as the order came without one) goes to the
+        // factory as a header and in the CallbackUrl, which the factory calls back as it is.
+        String traceparent = db().queryForObject("SELECT traceparent FROM restock_requests WHERE id = ?", String.class, requestId);
+        assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-00");
+        assertThat(payload.get("CallbackUrl").asText()).isEqualTo(baseUrl() + "/api/restock?request=" + requestId
+                + "&signature=" + signature(requestId) + "&traceparent=" + traceparent);
         assertThat(call.getMessage().getHeader("Content-Type")).isEqualTo("application/json");
+        assertThat(call.getMessage().getHeader("traceparent")).isEqualTo(traceparent);
         assertThat(call.getMessage().getHeaders().keySet().stream().filter(name -> !name.startsWith("Camel")))
-                .as("headers that reach the wire").containsExactly("Content-Type");
+                .as("headers that reach the wire").containsExactlyInAnyOrder("Content-Type", "traceparent");
         assertThat(statusOf(requestId)).isEqualTo("ORDERED");
         assertThat(db().queryForMap("SELECT factory_job_id, attempts FROM restock_requests WHERE id = ?", requestId))
                 .containsEntry("factory_job_id", "job-77").containsEntry("attempts", 1);

@@ -2,10 +2,13 @@ package routes;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +50,39 @@ class FactorySimulatorRouteTest {
             callbacks.assertIsSatisfied();
             assertThat(statusOf(requestId)).isEqualTo("FULFILLED");
             assertThat(stockOf("SIM-1")).isEqualTo(10);
+        }
+    }
+
+    /**
+     * A callback answered 503 (an instance starting or stopping, or a load balancer with no
+     * instance ready) is sent again, as a real sender does, and restocks once it is taken.
+     */
+    @Nested
+    class CallbackAnswered503 extends RouteTestSupport {
+
+        @Override
+        protected Map<String, String> extraProperties() {
+            return Map.of("simulator.enabled", "on", "simulator.delay-ms", "0", "simulator.callback-retry-delay-ms", "100");
+        }
+
+        @Test
+        void isSentAgainUntilTheAppTakesIt() throws Exception {
+            String requestId = stockOutRequest("SIM-3");
+            String callbackUrl = baseUrl() + "/api/restock?request=" + requestId + "&signature=" + signature(requestId);
+            AtomicInteger tries = new AtomicInteger();
+            AdviceWith.adviceWith(context, "factory-simulator-delivery", route -> route.weaveByToUri("http:factory-simulator-callback*")
+                    .before().process(exchange -> {
+                        if (tries.incrementAndGet() <= 2) {
+                            throw new HttpOperationFailedException(callbackUrl, 503, "Service Unavailable", null,
+                                    Map.of("Retry-After", "1"), "{\"error\":\"SERVICE_UNAVAILABLE\",\"message\":\"starting\"}");
+                        }
+                    }));
+
+            assertThat(post("/simulator/api/manufactures", factoryOrder(callbackUrl), Map.of()).status()).isEqualTo(201);
+
+            Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> "FULFILLED".equals(statusOf(requestId)));
+            assertThat(tries.get()).as("callbacks sent: two answered 503, then the one taken").isEqualTo(3);
+            assertThat(stockOf("SIM-3")).isEqualTo(10);
         }
     }
 

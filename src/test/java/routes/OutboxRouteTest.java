@@ -1,10 +1,13 @@
 package routes;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.model.RouteDefinition;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
@@ -57,6 +60,36 @@ class OutboxRouteTest extends RouteTestSupport {
         assertThat(topic.getReceivedExchanges()).allSatisfy(
                 exchange -> assertThat(exchange.getMessage().getHeader("RequestId")).isEqualTo(requestId));
         assertThat(db().queryForObject("SELECT last_error FROM restock_requests WHERE id = ?", String.class, requestId)).isNull();
+    }
+
+    @Test
+    void twoReplicasPollingTheSameRowsPublishEachRequestOnce() throws Exception {
+        MockEndpoint topic = getMockEndpoint("mock:stock-topic");
+        context.getRouteController().stopRoute("outbox");
+        List<String> requestIds = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            requestIds.add(stockOutRequest("PB-R" + i));
+        }
+        // A second replica's outbox: the same route on the same database, started with the first,
+        // so that both read the same twenty rows in the same poll.
+        context.addRoutes(new OutboxRoute() {
+            @Override
+            public void configure() {
+                super.configure();
+                RouteDefinition route = getRouteCollection().getRoutes().get(0);
+                route.setId("outbox-of-another-replica");
+                // One endpoint takes one consumer: the same query, spelled with its default initial delay.
+                route.getInput().setUri(route.getInput().getEndpointUri() + "&initialDelay=1000");
+            }
+        });
+        context.getRouteController().startRoute("outbox");
+
+        await().atMost(10, TimeUnit.SECONDS).until(() -> requestIds.stream().allMatch(id -> "PUBLISHED".equals(statusOf(id))));
+        await().during(1, TimeUnit.SECONDS).atMost(3, TimeUnit.SECONDS).until(() -> topic.getReceivedCounter() == 20);
+        assertThat(topic.getReceivedExchanges())
+                .extracting(exchange -> exchange.getMessage().getHeader("RequestId", String.class))
+                .containsExactlyInAnyOrderElementsOf(requestIds);
+        assertThat(scrape()).containsEntry("donut_restock_published_total", 20.0);
     }
 
     @Test

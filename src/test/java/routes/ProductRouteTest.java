@@ -1,7 +1,10 @@
 package routes;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,5 +63,96 @@ class ProductRouteTest extends RouteTestSupport {
         assertThat(answer.status()).isEqualTo(400);
         assertThat(answer.body().get("error").asText()).isEqualTo("INVALID_STOCK");
         assertThat(db().queryForObject("SELECT COUNT(*) FROM products WHERE sku = 'BC-3'", Integer.class)).isZero();
+    }
+
+    /**
+     * Following X-Next-Cursor from the first page to the last sees every product there was at the
+     * start exactly once, in SKU order, while products are added behind and ahead of the cursor.
+     */
+    @Test
+    void pagesThroughTheWholeCatalogueWhileProductsAreAdded() {
+        for (int i = 0; i < 23; i++) {
+            insertProduct("PG-%03d".formatted(i));
+        }
+        List<String> atStart = db().queryForList("SELECT sku FROM products ORDER BY sku", String.class);
+        assertThat(atStart).hasSizeGreaterThan(20);
+
+        List<String> seen = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            Answer page = get("/api/products?limit=5" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.body().isArray()).isTrue();
+            assertThat(page.body().size()).isBetween(1, 5);
+            page.body().forEach(product -> seen.add(product.get("sku").asText()));
+            cursor = page.header("X-Next-Cursor");
+            if (cursor != null) {
+                assertThat(page.body()).hasSize(5);
+                assertThat(page.header("Link")).isEqualTo("</api/products?limit=5&cursor=" + cursor + ">; rel=\"next\"");
+            } else {
+                assertThat(page.header("Link")).as("the last page links nowhere").isNull();
+            }
+            if (pages == 1) {
+                // Behind the cursor, and ahead of it: only the second is still to come.
+                insertProduct("AA-LATE");
+                insertProduct("ZZ-LATE");
+            }
+            pages++;
+        } while (cursor != null && pages < 50);
+
+        assertThat(seen).as("no product twice").doesNotHaveDuplicates();
+        assertThat(seen).as("in SKU order").isSortedAccordingTo(String::compareTo);
+        assertThat(seen).as("every product there was at the start").containsAll(atStart);
+        assertThat(seen).contains("ZZ-LATE").doesNotContain("AA-LATE");
+        assertThat(pages).isEqualTo((atStart.size() + 1 + 4) / 5);
+    }
+
+    @Test
+    void aPageHolds100UnlessAskedAndAt500() {
+        for (int i = 0; i < 120; i++) {
+            insertProduct("BULK-%03d".formatted(i));
+        }
+
+        Answer first = get("/api/products");
+        Answer largest = get("/api/products?limit=500");
+        Answer rest = get("/api/products?cursor=" + first.header("X-Next-Cursor"));
+
+        assertThat(first.body()).hasSize(100);
+        assertThat(first.header("Link")).startsWith("</api/products?limit=100&cursor=");
+        assertThat(largest.body()).hasSize(121);
+        assertThat(largest.header("X-Next-Cursor")).isNull();
+        assertThat(rest.body()).hasSize(21);
+        assertThat(rest.header("X-Next-Cursor")).isNull();
+    }
+
+    @Test
+    void aBadLimitOrCursorAnswers400() {
+        String productsCursor = get("/api/products?limit=1").header("X-Next-Cursor");
+        assertThat(productsCursor).as("a cursor, with the seed and one more product").isNull();
+        insertProduct("ZZ-1");
+        productsCursor = get("/api/products?limit=1").header("X-Next-Cursor");
+        assertThat(productsCursor).isNotNull();
+
+        for (String limit : List.of("0", "501", "-1", "ten", "1.5", "")) {
+            Answer answer = get("/api/products?limit=" + limit);
+            assertThat(answer.status()).as("limit=" + limit).isEqualTo(400);
+            assertThat(answer.body().get("error").asText()).isEqualTo("INVALID_LIMIT");
+            assertThat(answer.body().get("message").asText()).isEqualTo("'limit' must be a whole number from 1 to 500.");
+        }
+        String restockCursor = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("restock-requests:x".getBytes());
+        for (String cursor : List.of("!!", "not%20base64", restockCursor, productsCursor.substring(1), "x".repeat(201), "")) {
+            Answer answer = get("/api/products?cursor=" + cursor);
+            assertThat(answer.status()).as("cursor=" + cursor).isEqualTo(400);
+            assertThat(answer.body().get("error").asText()).isEqualTo("INVALID_CURSOR");
+        }
+        Answer twice = get("/api/products?limit=1&limit=2");
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.body().get("error").asText()).isEqualTo("DUPLICATE_PARAMETER");
+    }
+
+    private void insertProduct(String sku) {
+        db().update("INSERT INTO products (sku, name, price, stock, factory_id, restock_quantity) VALUES (?, ?, 1.00, 5, 'factory_01', 10)",
+                sku, "Paged " + sku);
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -41,7 +42,12 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     // Chosen on first use: the test framework asks for the properties before field initialisers run.
     private int port;
 
-    record Answer(int status, JsonNode body) {
+    record Answer(int status, JsonNode body, HttpHeaders headers) {
+
+        /** The value of a header of the answer, or null without one. */
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
+        }
     }
 
     @Override
@@ -116,6 +122,11 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         return "http://localhost:" + port();
     }
 
+    /** Where health and metrics answer: the API's port unless a test moves them (ManagementPortTest). */
+    String managementBaseUrl() {
+        return baseUrl();
+    }
+
     JdbcTemplate db() {
         return new JdbcTemplate(context.getRegistry().lookupByNameAndType("dataSource", DataSource.class));
     }
@@ -158,7 +169,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         try {
             HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(20)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            return new Answer(response.statusCode(), json(response));
+            return new Answer(response.statusCode(), json(response), response.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -189,7 +200,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     String metricsText() {
         try {
             HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpRequest.newBuilder(URI.create(managementBaseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return response.body();
         } catch (IOException e) {
@@ -221,7 +232,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         return port;
     }
 
-    private static int freePort() {
+    static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -1,4 +1,4 @@
-package api;
+package http;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,10 +6,12 @@ import java.util.Set;
 
 import api.AdminAuthorization;
 import api.ApiException;
+import api.MethodNotAllowed;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
+import operations.ServingState;
 
 /**
  * What every request meets on the HTTP server before any route: the rules that concern the
@@ -22,6 +24,11 @@ import io.vertx.ext.web.RoutingContext;
  * quietly: unanswered, Vert.x logs each as an error with a stack trace.</li>
  * <li>A form body on a method that takes none (a GET) is refused before the body reader,
  * which otherwise fails on it with a 500.</li>
+ * <li>While the app is starting (its routes not in yet) or stopping after its drain (its routes
+ * going), every request is answered 503 with Retry-After in the API's error shape: the server
+ * listens all that time, and would otherwise answer with an empty 503 (a route's suspended
+ * consumer) or its HTML "Resource not found" (no route). Health and metrics are still answered,
+ * so that probes see readiness DOWN and liveness UP (README, "Graceful stop").</li>
  * <li>A path no route serves is answered 404, or 405 with an Allow header when it is served with
  * other methods: the contract's routes share one catch-all consumer, which would answer these
  * with an empty body.</li>
@@ -32,18 +39,23 @@ final class HttpEdge {
     private static final Set<HttpMethod> METHODS_WITH_A_BODY = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
     private static final String EXPOSURE_LEVEL = "exposureLevel";
 
+    /** Seconds a client should wait before sending again: a start or the rest of a stop takes a few. */
+    private static final String RETRY_AFTER_S = "1";
+
     private final EdgeAnswers answers;
     private final AdminAuthorization admin;
     private final UnmatchedRequests unmatched;
+    private final ServingState serving;
     private final String healthPath;
     private final String metricsPath;
     private final long maxServerBodyBytes;
 
-    HttpEdge(EdgeAnswers answers, AdminAuthorization admin, UnmatchedRequests unmatched, String healthPath, String metricsPath,
-             long maxServerBodyBytes) {
+    HttpEdge(EdgeAnswers answers, AdminAuthorization admin, UnmatchedRequests unmatched, ServingState serving, String healthPath,
+             String metricsPath, long maxServerBodyBytes) {
         this.answers = answers;
         this.admin = admin;
         this.unmatched = unmatched;
+        this.serving = serving;
         this.healthPath = healthPath;
         this.metricsPath = metricsPath;
         this.maxServerBodyBytes = maxServerBodyBytes;
@@ -79,10 +91,27 @@ final class HttpEdge {
         routing.next();
     }
 
+    /**
+     * Before the routes are in, and once the drain is over: 503 for everything but the management
+     * endpoints. A load balancer sends the request elsewhere, and the factory's callback sender
+     * tries again.
+     */
+    void refuseWhileNotServing(RoutingContext routing) {
+        if (serving.takesRequests() || isManagement(routing.normalizedPath())) {
+            routing.next();
+            return;
+        }
+        boolean starting = serving.phase() == ServingState.Phase.STARTING;
+        routing.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_S);
+        answers.answer(routing, 503, "SERVICE_UNAVAILABLE", starting
+                ? "This instance is starting and takes no requests yet; try again shortly."
+                : "This instance is stopping and takes no new requests; try again shortly.");
+    }
+
     /** After HEAD became GET: anything no route serves, the management endpoints aside, is refused here. */
     void refuseUnservedPaths(RoutingContext routing) {
         String path = routing.normalizedPath();
-        if (isUnder(path, healthPath) || isUnder(path, metricsPath)) {
+        if (isManagement(path)) {
             routing.next();
             return;
         }
@@ -92,6 +121,10 @@ final class HttpEdge {
             }
             answers.answer(routing, refused.status(), refused.code(), refused.getMessage());
         }, routing::next);
+    }
+
+    private boolean isManagement(String path) {
+        return isUnder(path, healthPath) || isUnder(path, metricsPath);
     }
 
     private static boolean isUnder(String path, String prefix) {

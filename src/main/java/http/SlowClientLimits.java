@@ -1,4 +1,4 @@
-package api;
+package http;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

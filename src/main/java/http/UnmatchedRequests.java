@@ -1,4 +1,4 @@
-package api;
+package http;
 
 import java.util.List;
 import java.util.Locale;
@@ -6,6 +6,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
+import api.ApiException;
+import api.MethodNotAllowed;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.RestRegistry;
 

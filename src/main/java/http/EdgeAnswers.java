@@ -1,4 +1,4 @@
-package api;
+package http;
 
 import api.JsonResponses;
 import com.fasterxml.jackson.core.JsonProcessingException;
