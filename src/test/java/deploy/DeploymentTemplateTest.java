@@ -318,6 +318,26 @@ class DeploymentTemplateTest {
     }
 
     /**
+     * The image starts from the AOT cache its training stage recorded, on the JVM that recorded
+     * it: the JVM quietly starts without a cache that is missing or was made by another JVM.
+     */
+    @Test
+    void theImageStartsFromTheAotCacheItsTrainingRunRecordedOnTheSameJvm() throws Exception {
+        List<String> lines = dockerfileInstructions();
+        Matcher entrypoint = Pattern.compile("\"-XX:AOTCache=([^\"]+)\"")
+                .matcher(lines.stream().filter(line -> line.startsWith("ENTRYPOINT ")).findFirst().orElseThrow());
+        assertThat(entrypoint.find()).as("the ENTRYPOINT names an AOT cache").isTrue();
+        String cache = entrypoint.group(1);
+        assertThat(lines).as("the runtime stage copies the cache from the training stage")
+                .contains("COPY --from=training " + cache + " " + cache);
+        List<String> runtimes = lines.stream().filter(line -> line.startsWith("FROM ") && !line.contains(" AS ")
+                || line.endsWith(" AS training")).map(line -> line.split("\\s+")[1]).toList();
+        assertThat(runtimes).as("the training stage's JVM and the runtime's").hasSize(2);
+        assertThat(runtimes.get(0)).isEqualTo(runtimes.get(1));
+        assertThat(read("deploy/aot-training.sh")).contains("jvm_record_option " + cache);
+    }
+
+    /**
      * A stopping instance is taken out of the target group while it still serves: the health
      * check's interval × unhealthy threshold plus one check's timeout stays under the app's
      * SHUTDOWN_DRAIN_S, the check's timeout outlasts the SNS call readiness makes, and the
