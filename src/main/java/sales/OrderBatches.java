@@ -167,8 +167,9 @@ public final class OrderBatches {
             Exception cause = failure;
             selling.forEach(p -> p.failure = cause);
         } else if (batch.isUnknownProduct()) {
-            ApiException unknown = ApiException.notFound("UNKNOWN_SKU", "No such product.");
-            selling.forEach(p -> p.failure = unknown);
+            // One exception per order: each is thrown on its own request's exchange, and Camel's
+            // error handling of one exchange must not see another's.
+            selling.forEach(p -> p.failure = ApiException.notFound("UNKNOWN_SKU", "No such product."));
         } else {
             for (int i = 0; i < selling.size(); i++) {
                 selling.get(i).outcome = batch.outcome(i);
