@@ -36,6 +36,11 @@ public final class JsonResponses {
         write(exchange, 409, exchange.getMessage().getBody());
     }
 
+    /** 404 for an order of a product that does not exist: a refusal the sales route answers, not a failure. */
+    public void unknownProduct(Exchange exchange) throws JsonProcessingException {
+        error(exchange, 404, "UNKNOWN_SKU", "No such product.");
+    }
+
     /** The answer for an {@link ApiException}: its status, code and sentence. */
     public void apiError(Exchange exchange) throws JsonProcessingException {
         ApiException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);

@@ -67,6 +67,8 @@ public class SalesRoute extends RouteBuilder {
                             .when(body().isInstanceOf(SaleOutcome.Sold.class))
                                 .bean("businessMetrics", "orderSold")
                                 .bean("jsonResponses", "created")
+                            .when(body().isInstanceOf(SaleOutcome.UnknownProduct.class))
+                                .bean("jsonResponses", "unknownProduct")
                             .otherwise()
                                 .bean("businessMetrics", "orderOutOfStock")
                                 .bean("jsonResponses", "conflict");

@@ -1,6 +1,5 @@
 package sales;
 
-import api.ApiException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -167,9 +166,9 @@ public final class OrderBatches {
             Exception cause = failure;
             selling.forEach(p -> p.failure = cause);
         } else if (batch.isUnknownProduct()) {
-            // One exception per order: each is thrown on its own request's exchange, and Camel's
-            // error handling of one exchange must not see another's.
-            selling.forEach(p -> p.failure = ApiException.notFound("UNKNOWN_SKU", "No such product."));
+            // A refusal the route answers, not a failure: no exception travels through the
+            // routes' error handlers for a client's typo.
+            selling.forEach(p -> p.outcome = new SaleOutcome.UnknownProduct(p.order.sku()));
         } else {
             for (int i = 0; i < selling.size(); i++) {
                 selling.get(i).outcome = batch.outcome(i);

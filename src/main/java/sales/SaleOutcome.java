@@ -30,6 +30,10 @@ public sealed interface SaleOutcome {
         }
     }
 
+    /** 404: no product has this SKU; nothing was sold or written. */
+    record UnknownProduct(String sku) implements SaleOutcome {
+    }
+
     /** Another order with the same Idempotency-Key was sold first: this one goes round again and is answered with it. */
     record KeyTakenMeanwhile(Order order) implements SaleOutcome {
     }
