@@ -78,12 +78,18 @@ public final class HttpRequestAllowlist implements Processor {
             // Platform-http adds the path's value after a header or query parameter of the same name.
             kept.put(name, value instanceof List<?> values && !values.isEmpty() ? values.get(values.size() - 1) : value);
         }
-        message.removeHeaders("*", "Camel*", TraceContext.TRACEPARENT);
+        // Not removeHeaders("*", "Camel*", …): its exclude patterns compile a regular expression for
+        // every header that does not match them, on every request.
+        message.getHeaders().keySet().removeIf(name -> !isKeptAlways(name));
         kept.forEach((name, value) -> {
             if (value != null) {
                 message.setHeader(name, value);
             }
         });
+    }
+
+    private static boolean isKeptAlways(String name) {
+        return name.regionMatches(true, 0, "Camel", 0, 5) || name.equalsIgnoreCase(TraceContext.TRACEPARENT);
     }
 
     /** A value the route reads must come once: two Authorization headers, or two statuses, are not guessed between. */

@@ -11,11 +11,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.impl.VertxWrapper;
+import operations.ContextLifecycleNotifier;
 import operations.ServingState;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * The Vert.x platform-http finds in the registry and makes its HTTP server with. Camel has no
@@ -58,7 +58,7 @@ public final class HttpServerVertx extends VertxWrapper {
                 new HttpEdge(edgeAnswers, admin, new UnmatchedRequests(context), serving, settings.healthPath(),
                         settings.metricsPath(), settings.maxServerBodyBytes()),
                 new ManagementPort(edgeAnswers, settings.healthPath(), settings.metricsPath(), settings.apiPort(), settings.managementPort()));
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+        context.getManagementStrategy().addEventNotifier(new ContextLifecycleNotifier() {
             @Override
             public boolean isEnabled(CamelEvent event) {
                 return event instanceof CamelEvent.CamelContextStoppedEvent;

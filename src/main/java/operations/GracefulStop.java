@@ -8,7 +8,6 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 import org.apache.camel.main.MainSupport;
 import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +36,7 @@ public final class GracefulStop extends MainListenerSupport {
         if (main instanceof MainSupport support) {
             support.getShutdownStrategy().setExtraShutdownTimeout(support.getShutdownStrategy().getExtraShutdownTimeout() + drainS);
         }
-        main.getCamelContext().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+        main.getCamelContext().getManagementStrategy().addEventNotifier(new ContextLifecycleNotifier() {
             @Override
             public boolean isEnabled(CamelEvent event) {
                 return event instanceof CamelEvent.CamelContextRoutesStoppedEvent;

@@ -4,7 +4,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.EventNotifier;
-import org.apache.camel.support.EventNotifierSupport;
 
 /**
  * Whether this instance takes requests, for the HTTP edge and for readiness. The HTTP server
@@ -52,7 +51,7 @@ public final class ServingState {
 
     /** Moves to SERVING when the context has started every route, and to STOPPING when it begins to stop. */
     public EventNotifier lifecycle() {
-        return new EventNotifierSupport() {
+        return new ContextLifecycleNotifier() {
             @Override
             public boolean isEnabled(CamelEvent event) {
                 return event instanceof CamelEvent.CamelContextStartedEvent || event instanceof CamelEvent.CamelContextStoppingEvent;

@@ -7,6 +7,7 @@ import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefinition;
+import sales.Order;
 import sales.OrderBatches;
 import sales.SaleOutcome;
 import sales.StockState;
@@ -14,6 +15,7 @@ import sales.StockState;
 import static api.HttpRequestAllowlist.CONTENT_ENCODING;
 import static api.HttpRequestAllowlist.CONTENT_TYPE;
 import static api.HttpRequestAllowlist.IDEMPOTENCY_KEY;
+import static org.apache.camel.support.builder.ExpressionBuilder.bodyExpression;
 
 /**
  * A customer's order takes stock or fails cleanly. A stock-out (or a sale that leaves stock at
@@ -47,9 +49,11 @@ public class SalesRoute extends RouteBuilder {
                 .to("direct:order");
 
         from("direct:order").routeId("sales").routeConfigurationId(ApiErrorHandling.ID)
-                .setProperty(TraceContext.SKU, simple("${body.sku}"))
-                .setProperty(TraceContext.ORDER_ID, simple("${body.orderId}"))
-                .filter(simple("${body.idempotencyKey} != null"))
+                // Typed reads of the Order, not simple's ${body.sku}: that calls the getter by
+                // reflection on every order, and this route runs for every order.
+                .setProperty(TraceContext.SKU, bodyExpression(Order.class, Order::sku))
+                .setProperty(TraceContext.ORDER_ID, bodyExpression(Order.class, Order::orderId))
+                .filter(exchange -> exchange.getMessage().getBody(Order.class).idempotencyKey() != null)
                     .to("sql:classpath:sql/orders/find-by-idempotency-key.sql?outputType=SelectOne&outputHeader=previousOrder")
                 .end()
                 .choice()
