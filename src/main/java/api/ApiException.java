@@ -23,6 +23,11 @@ public class ApiException extends RuntimeException {
         return new ApiException(404, code, message);
     }
 
+    /** No product has the SKU: the product read and an order of it answer the same. */
+    public static ApiException unknownSku() {
+        return notFound("UNKNOWN_SKU", "No such product.");
+    }
+
     public int status() {
         return status;
     }

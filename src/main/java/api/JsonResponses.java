@@ -38,16 +38,20 @@ public final class JsonResponses {
 
     /** 404 for an order of a product that does not exist: a refusal the sales route answers, not a failure. */
     public void unknownProduct(Exchange exchange) throws JsonProcessingException {
-        error(exchange, 404, "UNKNOWN_SKU", "No such product.");
+        refusal(exchange, ApiException.unknownSku());
     }
 
     /** The answer for an {@link ApiException}: its status, code and sentence. */
     public void apiError(Exchange exchange) throws JsonProcessingException {
         ApiException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
-        error(exchange, refused.status(), refused.code(), refused.getMessage());
+        refusal(exchange, refused);
         if (refused instanceof MethodNotAllowed wrongMethod) {
             exchange.getMessage().setHeader("Allow", wrongMethod.allowed());
         }
+    }
+
+    private void refusal(Exchange exchange, ApiException refused) throws JsonProcessingException {
+        error(exchange, refused.status(), refused.code(), refused.getMessage());
     }
 
     /** Retryable, so with Retry-After (docs/design.md, Errors). */

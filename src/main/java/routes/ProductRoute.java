@@ -35,7 +35,7 @@ public class ProductRoute extends RouteBuilder {
                 .bean("productRequests", "checkSku")
                 .to("sql:classpath:sql/products/find.sql?outputType=SelectOne")
                 .filter(body().isNull())
-                    .throwException(ApiException.notFound("UNKNOWN_SKU", "No such product."))
+                    .throwException(ApiException.unknownSku())
                 .end()
                 .setBody(method(Product.class, "fromRow"))
                 .bean("jsonResponses", "ok");
