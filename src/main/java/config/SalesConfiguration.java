@@ -29,8 +29,8 @@ public class SalesConfiguration implements CamelConfiguration, CamelContextAware
 
     /** Sends each batch to the route SalesRoute sells it in. */
     @BindToRegistry(lazy = true)
-    public OrderBatches orderBatches(@PropertyInject("sales.max-batch") int maxBatch) {
-        return new OrderBatches(context.createProducerTemplate(), SalesRoute.SELL_A_BATCH, maxBatch);
+    public OrderBatches orderBatches(@PropertyInject("sales.max-batch") int maxBatch, @PropertyInject("sales.batch-lanes") int lanes) {
+        return new OrderBatches(context.createProducerTemplate(), SalesRoute.SELL_A_BATCH, maxBatch, lanes);
     }
 
     /** The catalogue's pages, by SKU (ProductRoute). */

@@ -10,7 +10,6 @@ import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefiniti
 import sales.Order;
 import sales.OrderBatches;
 import sales.SaleOutcome;
-import sales.StockState;
 
 import static api.HttpRequestAllowlist.CONTENT_ENCODING;
 import static api.HttpRequestAllowlist.CONTENT_TYPE;
@@ -20,12 +19,12 @@ import static org.apache.camel.support.builder.ExpressionBuilder.bodyExpression;
 /**
  * A customer's order takes stock or fails cleanly. A stock-out (or a sale that leaves stock at
  * the product's reorder point) opens the product's one restock request in the same
- * transaction; the outbox route publishes it. Concurrent orders for one product are sold in
- * batches, one transaction each (see {@link OrderBatches}).
+ * transaction; the outbox route publishes it. Orders that arrive together are sold in batches,
+ * one transaction each, whatever their products (see {@link OrderBatches}).
  */
 public class SalesRoute extends RouteBuilder {
 
-    /** Where OrderBatches (the sell step below) sends each batch of one product's orders. */
+    /** Where OrderBatches (the sell step below) sends each batch of orders. */
     public static final String SELL_A_BATCH = "direct:sell";
 
     @Override
@@ -77,10 +76,10 @@ public class SalesRoute extends RouteBuilder {
                                 .bean("businessMetrics", "orderOutOfStock")
                                 .bean("jsonResponses", "conflict");
 
-        // One batch of orders for one SKU, in arrival order, in one transaction. A failure rolls
-        // the whole batch back and is handed to each of its orders by OrderBatches, whose route
-        // logs it where it is answered (or, for an Idempotency-Key sold meanwhile by another
-        // batch, sends the order round again). The batch logs no rollback of its own: fifty
+        // One batch of orders, of one product or several, in arrival order, in one transaction. A
+        // failure rolls the whole batch back and is handed to each of its orders by OrderBatches,
+        // whose route logs it where it is answered (or, for an Idempotency-Key sold meanwhile by
+        // another batch, sends the order round again). The batch logs no rollback of its own: fifty
         // clients sending one key at once would otherwise write warnings with message history.
         from(SELL_A_BATCH).routeId("sell")
                 .errorHandler(new SpringTransactionErrorHandlerDefinition().rollbackLoggingLevel(LoggingLevel.DEBUG))
@@ -90,44 +89,34 @@ public class SalesRoute extends RouteBuilder {
                 .end()
                 .transacted()
                 .setVariable("batch", body())
-                .setBody(simple("${variable.batch.total}"))
-                .to("sql:classpath:sql/orders/take-stock.sql")
-                .choice()
-                    .when(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
-                        .script(simple("${variable.batch.allSold()}"))
-                    .otherwise()
-                        // Not enough for all of them: each order in turn, so the earlier ones
-                        // are served first and no order is refused while stock for it remains.
-                        .split(simple("${variable.batch.eachOrder}")).stopOnException()
-                            .to("sql:classpath:sql/orders/take-stock.sql")
-                            .script(simple("${variable.batch.soldIf(${exchangeProperty.CamelSplitIndex}, ${header.CamelSqlUpdateCount})}"))
-                        .end()
+                .to("sql:classpath:sql/orders/lock-stock.sql")
+                // Each product's orders in arrival order, from the stock on its locked row. An unknown
+                // SKU has no row: its orders are answered 404 by OrderBatches and write nothing.
+                .setBody(simple("${variable.batch.sellFrom(${body})}"))
+                .filter(simple("${body.size} > 0"))
+                    .to("sql:classpath:sql/orders/take-stock.sql?batch=true")
+                    .filter(simple("${header.CamelSqlUpdateCount} != ${body.size}"))
+                        .throwException(new IllegalStateException("A product's stock did not cover what its locked row said"))
+                    .end()
                 .end()
-                .to("sql:classpath:sql/orders/stock-state.sql?outputType=SelectOne&outputHeader=stockState")
-                .setVariable("stockState", method(StockState.class, "fromRow(${header.stockState})"))
-                .filter(variable("stockState").isNull())
-                    // Nothing was taken, so the batch ends here and commits nothing; OrderBatches
-                    // answers each order 404. Thrown here, a client's typo would roll back a
-                    // transaction, which Camel logs as a warning with the message history.
-                    .script(simple("${variable.batch.unknownProduct()}"))
-                    .stop()
-                .end()
-                .setBody(simple("${variable.batch.settle(${variable.stockState.stock})}"))
+                .setBody(simple("${variable.batch.soldRows}"))
                 .filter(simple("${body.size} > 0"))
                     .to("sql:classpath:sql/orders/insert.sql?batch=true")
                     .to("sql:classpath:sql/orders/record-sale.sql?batch=true")
                 .end()
-                .filter(simple("${variable.batch.opensRestockRequest(${variable.stockState})}"))
-                    .setBody(simple("${variable.batch.restockOpening}"))
-                    .to("sql:classpath:sql/restock/open-request.sql")
-                    .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
-                        // The first line of the restock's story: its id, with the order and trace that opened it.
-                        .setProperty(TraceContext.REQUEST_ID, simple("${body.requestId}"))
-                        .setProperty(TraceContext.SKU, simple("${body.sku}"))
-                        .setProperty(TraceContext.ORDER_ID, simple("${body.orderId}"))
-                        .setProperty(TraceContext.TRACE_ID, simple("${body.traceId}"))
-                        .log("Restock request ${body.requestId} opened for ${body.sku} by order ${body.orderId}"
-                                + " (${variable.stockState.stock} left)")
+                .setBody(simple("${variable.batch.restockCandidates}"))
+                .filter(simple("${body.size} > 0"))
+                    .to("sql:classpath:sql/orders/open-requests.sql")
+                    .split(simple("${variable.batch.restockOpenings(${body})}"))
+                        .to("sql:classpath:sql/restock/open-request.sql")
+                        .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
+                            // The first line of the restock's story: its id, with the order and trace that opened it.
+                            .setProperty(TraceContext.REQUEST_ID, simple("${body.requestId}"))
+                            .setProperty(TraceContext.SKU, simple("${body.sku}"))
+                            .setProperty(TraceContext.ORDER_ID, simple("${body.orderId}"))
+                            .setProperty(TraceContext.TRACE_ID, simple("${body.traceId}"))
+                            .log("Restock request ${body.requestId} opened for ${body.sku} by order ${body.orderId} (${body.stockLeft} left)")
+                        .end()
                     .end()
                 .end();
     }

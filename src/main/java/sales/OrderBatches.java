@@ -2,11 +2,10 @@ package sales;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
 import operations.TraceContext;
@@ -18,33 +17,41 @@ import org.apache.camel.ProducerTemplate;
 import org.springframework.dao.DuplicateKeyException;
 
 /**
- * Group commit for orders of one product. Every sale of a SKU updates the same row, and that
- * row stays locked from the sale's UPDATE to its COMMIT, so one transaction per order makes
- * orders for a popular donut queue behind each other. Orders of one SKU that arrive while a
- * batch is in the database wait for the next batch, which sells them all in one transaction:
- * one conditional UPDATE for their total, then their rows. Each order still gets its own answer,
- * exactly what it would have got had the batch's orders been sold one after another in arrival
- * order.
+ * Group commit for orders. Every sale of a SKU updates the same row, and that row stays locked
+ * from the sale's first statement to its COMMIT, so one transaction per order makes orders for a
+ * popular donut queue behind each other; and on a spread of donuts, one transaction per order
+ * spends most of its time on statements and commits that a batch shares. Orders arrive in a few
+ * lanes, a SKU always in the same one; those that arrive while their lane's batch is in the
+ * database wait for its next batch, which sells them all in one transaction, whatever their
+ * products. Each order still gets its own answer, exactly what it would have got had the batch's
+ * orders been sold one after another in arrival order.
  *
  * <p>No thread of its own and no timer: the first waiting request runs the next batch on its own
  * thread (the leader) and hands on to the next one waiting when it is done, so an order that
- * arrives alone is sold at once, and a crowd is served in as few transactions as it takes.
- * Camel's Aggregator cannot answer each of the aggregated requests, which is why this is a bean.
+ * arrives alone is sold at once, and a crowd is served in as few transactions as it takes. The
+ * lanes' batches run side by side and never share a product, so they never wait for each other's
+ * locks. Camel's Aggregator cannot answer each of the aggregated requests, which is why this is
+ * a bean.
  */
 public final class OrderBatches {
 
     private final ProducerTemplate producer;
     private final String batchUri;
     private final int maxBatch;
-    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    private final Lane[] lanes;
     private final LongAdder waiting = new LongAdder();
     private final LongAdder batches = new LongAdder();
 
-    /** @param batchUri the route that sells one {@link Batch} in one transaction */
-    public OrderBatches(ProducerTemplate producer, String batchUri, int maxBatch) {
+    /**
+     * @param batchUri the route that sells one {@link Batch} in one transaction
+     * @param lanes    how many batches may be in the database at once
+     */
+    public OrderBatches(ProducerTemplate producer, String batchUri, int maxBatch, int lanes) {
         this.producer = producer;
         this.batchUri = batchUri;
         this.maxBatch = maxBatch;
+        this.lanes = new Lane[lanes];
+        Arrays.setAll(this.lanes, i -> new Lane());
     }
 
     /**
@@ -53,16 +60,17 @@ public final class OrderBatches {
      */
     public SaleOutcome sell(@Body Order order) throws Exception {
         Pending pending = new Pending(order);
+        Lane lane = lanes[Math.floorMod(order.sku().hashCode(), lanes.length)];
         waiting.increment();
         try {
-            if (!join(order.sku(), pending)) {
+            if (!lane.join(pending)) {
                 pending.awaitTurnOrOutcome();
             }
         } finally {
             waiting.decrement();
         }
         if (!pending.done()) {
-            lead(order.sku());
+            lead(lane);
         }
         if (pending.failure != null) {
             throw pending.failure;
@@ -80,24 +88,7 @@ public final class OrderBatches {
         return batches.sum();
     }
 
-    /**
-     * Queues the order in the lane of its SKU, made for it when the SKU has none; true when the
-     * order is to lead the next batch. Joining and {@link #handOver} both run under the map's lock
-     * of the SKU, so a lane is never dropped while an order joins it.
-     */
-    private boolean join(String sku, Pending pending) {
-        boolean[] leads = {false};
-        lanes.compute(sku, (key, lane) -> {
-            Lane joined = lane == null ? new Lane() : lane;
-            leads[0] = joined.join(pending);
-            return joined;
-        });
-        return leads[0];
-    }
-
-    private void lead(String sku) {
-        // The leader's lane is there: a lane goes only when nobody is left to lead it.
-        Lane lane = lanes.get(sku);
+    private void lead(Lane lane) {
         List<Pending> batch = lane.take(maxBatch);
         batches.increment();
         try {
@@ -106,25 +97,11 @@ public final class OrderBatches {
             for (Pending pending : batch) {
                 pending.finish();
             }
-            Pending next = handOver(sku);
+            Pending next = lane.handOver();
             if (next != null) {
                 next.promote();
             }
         }
-    }
-
-    /**
-     * The order to lead the next batch of the SKU, or null when nobody is waiting; then the lane
-     * is dropped, so that the map holds only the SKUs being ordered right now and not every SKU
-     * a client ever named (an unknown one included).
-     */
-    private Pending handOver(String sku) {
-        Pending[] next = {null};
-        lanes.computeIfPresent(sku, (key, lane) -> {
-            next[0] = lane.handOver();
-            return next[0] == null ? null : lane;
-        });
-        return next[0];
     }
 
     private void run(List<Pending> taken) {
@@ -165,10 +142,6 @@ public final class OrderBatches {
         } else if (failure != null) {
             Exception cause = failure;
             selling.forEach(p -> p.failure = cause);
-        } else if (batch.isUnknownProduct()) {
-            // A refusal the route answers, not a failure: no exception travels through the
-            // routes' error handlers for a client's typo.
-            selling.forEach(p -> p.outcome = new SaleOutcome.UnknownProduct(p.order.sku()));
         } else {
             for (int i = 0; i < selling.size(); i++) {
                 selling.get(i).outcome = batch.outcome(i);
@@ -176,7 +149,7 @@ public final class OrderBatches {
         }
     }
 
-    /** The queue of one SKU; while it is not empty, exactly one of its requests leads. */
+    /** The queue of some SKUs' orders; while it is not empty, exactly one of its requests leads. */
     private static final class Lane {
         private final ArrayDeque<Pending> queue = new ArrayDeque<>();
         private boolean led;

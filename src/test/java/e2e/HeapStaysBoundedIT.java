@@ -105,7 +105,7 @@ class HeapStaysBoundedIT extends PipelineTest {
             String[] columns = line.trim().split("\\s+");
             if (columns[0].equals("Total")) {
                 bytes = Long.parseLong(columns[2]);
-            } else if (columns.length >= 4 && columns[3].equals("beans.OrderBatches$Lane")) {
+            } else if (columns.length >= 4 && columns[3].equals("sales.OrderBatches$Lane")) {
                 lanes = Long.parseLong(columns[1]);
             }
         }

@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,12 +22,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Orders for one product that arrive while its previous batch is in the database are sold
- * together in one transaction, and each gets exactly the answer it would have got had they been
- * sold one after another in arrival order. The first order's batch is held at a gate so that
- * the next ones queue behind it in a known order; then the gate opens.
+ * Orders that arrive while their lane's previous batch is in the database are sold together in
+ * one transaction, whatever their products, and each gets exactly the answer it would have got
+ * had they been sold one after another in arrival order. The first order's batch is held at a
+ * gate so that the next ones queue behind it in a known order; then the gate opens.
  */
 class SalesBatchesTest extends RouteTestSupport {
+
+    /** One lane, so that every order queues behind the held batch whatever its SKU; how many lanes run side by side is not what these tests are about. */
+    @Override
+    protected Map<String, String> extraProperties() {
+        return Map.of("sales.batch-lanes", "1");
+    }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -127,6 +134,60 @@ class SalesBatchesTest extends RouteTestSupport {
         assertThat(stockOf("GL-B3")).isEqualTo(6);
         assertThat(db().queryForObject("SELECT COUNT(*) FROM orders WHERE sku = 'GL-B3'", Integer.class)).isEqualTo(3);
         assertThat(db().queryForObject("SELECT COUNT(*) FROM orders WHERE idempotency_key = 'batch-key-1'", Integer.class)).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchOfSeveralProductsSellsEachInArrivalOrderAndOpensEachOnesRestockRequest() throws Exception {
+        product("GL-M1", 3, 0);
+        product("GL-M2", 10, 8);
+        long batchesBefore = metric("donut_order_batches_total");
+
+        List<Future<Answer>> answers = new ArrayList<>();
+        answers.add(orderInTurn("{\"sku\":\"GL-M2\",\"quantity\":1}", null, 0)); // leads, held at the gate
+        answers.add(orderInTurn("{\"sku\":\"GL-M1\",\"quantity\":2}", null, 1));
+        answers.add(orderInTurn("{\"sku\":\"NO-SUCH-M\",\"quantity\":1}", null, 2));
+        answers.add(orderInTurn("{\"sku\":\"GL-M2\",\"quantity\":1}", null, 3)); // leaves GL-M2 at its reorder point
+        answers.add(orderInTurn("{\"sku\":\"GL-M1\",\"quantity\":2}", null, 4)); // does not fit: 1 left by then
+        answers.add(orderInTurn("{\"sku\":\"GL-M1\",\"quantity\":1}", null, 5));
+        openTheGateOnceQueued(5);
+
+        assertSold(answers.get(0).get(), 1, 9);
+        assertSold(answers.get(1).get(), 2, 1);
+        assertThat(answers.get(2).get().status()).isEqualTo(404);
+        assertThat(answers.get(2).get().body().get("error").asText()).isEqualTo("UNKNOWN_SKU");
+        assertSold(answers.get(3).get(), 1, 8);
+        Answer refused = answers.get(4).get();
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().get("available").asInt()).isEqualTo(1);
+        assertSold(answers.get(5).get(), 1, 0);
+
+        assertThat(stockOf("GL-M1")).isZero();
+        assertThat(stockOf("GL-M2")).isEqualTo(8);
+        assertThat(db().queryForList("SELECT remaining_stock FROM orders WHERE sku = 'GL-M1' ORDER BY remaining_stock DESC",
+                Integer.class)).containsExactly(1, 0);
+        assertThat(db().queryForObject("SELECT SUM(delta) FROM stock_movements WHERE sku = 'GL-M2' AND reason = 'SALE'",
+                Integer.class)).isEqualTo(-2);
+        assertThat(db().queryForObject("SELECT COUNT(*) FROM orders WHERE sku = 'NO-SUCH-M'", Integer.class)).isZero();
+        assertThat(db().queryForList("SELECT sku FROM restock_requests WHERE sku LIKE 'GL-M%' ORDER BY sku", String.class))
+                .containsExactly("GL-M1", "GL-M2");
+        // The first order alone, then the five of three products that queued behind it together.
+        assertThat(metric("donut_order_batches_total") - batchesBefore).isEqualTo(2);
+    }
+
+    @Test
+    void aBatchFindsAnOpenRestockRequestAndOpensNoSecond() throws Exception {
+        product("GL-M3", 1, 0);
+
+        List<Future<Answer>> answers = new ArrayList<>();
+        answers.add(orderInTurn("{\"sku\":\"GL-M3\",\"quantity\":2}", null, 0)); // refused alone: opens the request
+        answers.add(orderInTurn("{\"sku\":\"GL-M3\",\"quantity\":1}", null, 1));
+        answers.add(orderInTurn("{\"sku\":\"GL-M3\",\"quantity\":1}", null, 2));
+        openTheGateOnceQueued(2);
+
+        assertThat(answers.get(0).get().status()).isEqualTo(409);
+        assertSold(answers.get(1).get(), 1, 0);
+        assertThat(answers.get(2).get().status()).isEqualTo(409);
+        assertThat(db().queryForObject("SELECT COUNT(*) FROM restock_requests WHERE sku = 'GL-M3'", Integer.class)).isEqualTo(1);
     }
 
     @Test

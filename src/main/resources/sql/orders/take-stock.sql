@@ -1,5 +1,6 @@
--- One conditional statement (README, Rules: no oversell): the update count says whether the
--- sale happened. The body is a Batch.StockTake: the whole batch's quantity, or one order's.
+-- One conditional statement per product (README, Rules: no oversell): even with the row locked,
+-- the stock is taken only where it covers what the batch sold, and the update counts say so.
+-- Run as a JDBC batch, one row of named parameters per product: sku, quantity.
 UPDATE products
-   SET stock = stock - :#${body.quantity}, updated_at = CURRENT_TIMESTAMP(3)
- WHERE sku = :#${body.sku} AND stock >= :#${body.quantity}
+   SET stock = stock - :#quantity, updated_at = CURRENT_TIMESTAMP(3)
+ WHERE sku = :#sku AND stock >= :#quantity
