@@ -24,6 +24,18 @@ import static org.awaitility.Awaitility.await;
  */
 final class Books {
 
+    /**
+     * For a test that SIGKILLs the app: a kill after the SMTP server took an alert and before its
+     * key was stored mails that failure twice (README, One email per failure), never more.
+     */
+    static Books withTheMailWindowOfAKill() {
+        Books books = new Books();
+        books.mostEmailsPerFailure = 2;
+        return books;
+    }
+
+    private int mostEmailsPerFailure = 1;
+
     record Totals(int unitsSold, int requests, int fulfilled, int failed, int emails, int factoryOrders) {
         @Override
         public String toString() {
@@ -96,7 +108,7 @@ final class Books {
             }
             int mailed = emails.getOrDefault(id, 0);
             books.assertThat(mailed).as("emails about request %s (%s)", id, request.get("status"))
-                    .isBetween(fulfilled ? 0 : 1, 1);
+                    .isBetween(fulfilled ? 0 : 1, mostEmailsPerFailure);
         }
         books.assertThat(settledMail).as("emails that name no request of this test").isEqualTo(emails.values().stream().mapToInt(Integer::intValue).sum());
         books.assertAll();

@@ -37,7 +37,7 @@ class KilledAppLosesNothingIT extends PipelineTest {
     private static final int CUSTOMERS = 6;
     private static final AppProcess FACTORY = AppProcess.standaloneFactory().with("SIMULATOR_DELAY_MS", "500");
 
-    private final Books books = new Books();
+    private final Books books = Books.withTheMailWindowOfAKill();
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicInteger answered = new AtomicInteger();
     private final AtomicInteger outOfStock = new AtomicInteger();

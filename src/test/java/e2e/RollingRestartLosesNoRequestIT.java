@@ -109,7 +109,7 @@ class RollingRestartLosesNoRequestIT {
             .with("FACTORY_SIMULATOR", "off")
             .with("FACTORY_URL", factory.baseUrl() + "/simulator"), REPLICAS)
             .checking(CHECK_INTERVAL, CHECK_FALL, CHECK_RISE);
-    private final Books books = new Books();
+    private final Books books = Books.withTheMailWindowOfAKill();
 
     private final AtomicBoolean open = new AtomicBoolean(true);
     private final AtomicInteger answered = new AtomicInteger();
