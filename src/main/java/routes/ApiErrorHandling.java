@@ -6,6 +6,7 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
@@ -31,6 +32,21 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                 .onException(ApiException.class)
                     .handled(true)
                     .bean("jsonResponses", "apiError"));
+        if (!rollback) {
+            // A batch of orders the database rolled back whole as a deadlock's victim (sales/OrderBatches
+            // throws it to each order's exchange): sold again from the step that failed, a new batch
+            // and transaction, and only then answered 503. A transacted route's own deadlock is
+            // answered 503 at once (below): Camel does not redeliver in the calling route what the
+            // called route's error handler gave up on.
+            configuration.onException(PessimisticLockingFailureException.class)
+                    .maximumRedeliveries("{{db.deadlock-retries}}").redeliveryDelay(10).backOffMultiplier(2).useExponentialBackOff()
+                    .retryAttemptedLogLevel(LoggingLevel.DEBUG).retriesExhaustedLogLevel(LoggingLevel.DEBUG)
+                    .logExhaustedMessageHistory(false)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "routes.api", "Database unavailable: still deadlocked after {{db.deadlock-retries}} retries: ${exception.message}")
+                    .bean("jsonResponses", "unavailable")
+                    .end();
+        }
         rollbackIf(rollback, configuration
                 .onException(DataAccessResourceFailureException.class, TransientDataAccessException.class,
                         CannotCreateTransactionException.class)

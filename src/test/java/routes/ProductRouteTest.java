@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.CannotAcquireLockException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -149,6 +151,21 @@ class ProductRouteTest extends RouteTestSupport {
         Answer twice = get("/api/products?limit=1&limit=2");
         assertThat(twice.status()).isEqualTo(400);
         assertThat(twice.body().get("error").asText()).isEqualTo("DUPLICATE_PARAMETER");
+    }
+
+    @Test
+    void aCreationTheDatabaseRollsBackAsADeadlockVictimAnswers503AndLeavesNoProduct() throws Exception {
+        AdviceWith.adviceWith(context, "save-product", route -> route
+                .weaveByToUri("sql:classpath:sql/products/record-initial-stock.sql*").after()
+                .throwException(new CannotAcquireLockException("Deadlock found when trying to get lock; try restarting transaction")));
+
+        Answer refused = put("/api/products/BC-D2", DONUT, Map.of("Authorization", ADMIN));
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body().get("error").asText()).isEqualTo("SERVICE_UNAVAILABLE");
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(db().queryForObject("SELECT COUNT(*) FROM products WHERE sku = 'BC-D2'", Integer.class)).isZero();
+        assertThat(db().queryForObject("SELECT COUNT(*) FROM stock_movements WHERE sku = 'BC-D2'", Integer.class)).isZero();
     }
 
     private void insertProduct(String sku) {

@@ -3,12 +3,14 @@ package routes;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -163,5 +165,50 @@ class SalesRouteTest extends RouteTestSupport {
         assertThat(answer.status()).isEqualTo(503);
         assertThat(answer.body().get("error").asText()).isEqualTo("SERVICE_UNAVAILABLE");
         assertThat(stockOf("GL-4")).isEqualTo(5);
+    }
+
+    @Test
+    void aBatchTheDatabaseRollsBackAsADeadlockVictimIsSoldAgainOnce() throws Exception {
+        product("GL-5", 5, 0);
+        AtomicInteger attempts = new AtomicInteger();
+        AdviceWith.adviceWith(context, "sell", route -> route
+                .weaveByToUri("sql:classpath:sql/orders/record-sale.sql*").after()
+                .process(exchange -> {
+                    if (attempts.incrementAndGet() == 1) {
+                        throw new CannotAcquireLockException("Deadlock found when trying to get lock; try restarting transaction");
+                    }
+                }));
+
+        Answer answer = order("{\"sku\":\"GL-5\",\"quantity\":2}", null);
+
+        assertThat(answer.status()).isEqualTo(201);
+        assertThat(answer.body().get("remainingStock").asInt()).isEqualTo(3);
+        assertThat(attempts).hasValue(2);
+        assertThat(stockOf("GL-5")).isEqualTo(3);
+        assertThat(db().queryForObject("SELECT COUNT(*) FROM orders WHERE sku = 'GL-5'", Integer.class)).isEqualTo(1);
+        assertThat(db().queryForObject("SELECT SUM(delta) FROM stock_movements WHERE sku = 'GL-5' AND reason = 'SALE'",
+                Integer.class)).isEqualTo(-2);
+    }
+
+    @Test
+    void aBatchStillDeadlockedAfterItsRetriesAnswers503AndSellsNothing() throws Exception {
+        product("GL-6", 5, 0);
+        AtomicInteger attempts = new AtomicInteger();
+        AdviceWith.adviceWith(context, "sell", route -> route
+                .weaveByToUri("sql:classpath:sql/orders/record-sale.sql*").after()
+                .process(exchange -> {
+                    attempts.incrementAndGet();
+                    throw new CannotAcquireLockException("Deadlock found when trying to get lock; try restarting transaction");
+                }));
+
+        Answer answer = order("{\"sku\":\"GL-6\",\"quantity\":1}", null);
+
+        assertThat(answer.status()).isEqualTo(503);
+        assertThat(answer.body().get("error").asText()).isEqualTo("SERVICE_UNAVAILABLE");
+        assertThat(answer.header("Retry-After")).isEqualTo("1");
+        // The first attempt and DB_DEADLOCK_RETRIES (3) more.
+        assertThat(attempts).hasValue(4);
+        assertThat(stockOf("GL-6")).isEqualTo(5);
+        assertThat(db().queryForObject("SELECT COUNT(*) FROM orders WHERE sku = 'GL-6'", Integer.class)).isZero();
     }
 }
