@@ -1,8 +1,11 @@
 package config;
 
+import java.sql.SQLException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -13,6 +16,8 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 
 /**
@@ -20,6 +25,8 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
  * starts, and the transaction policy behind {@code transacted()}.
  */
 public class DatabaseConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseConfiguration.class);
 
     @PropertyInject("db.url")
     private String url;
@@ -79,9 +86,20 @@ public class DatabaseConfiguration implements CamelConfiguration {
         context.addService(new ServiceSupport() {
             @Override
             protected void doStart() throws Exception {
+                String address = withoutCredentials(url);
                 try {
-                    migrated.get();
+                    try {
+                        migrated.get(connectionTimeoutMs, TimeUnit.MILLISECONDS);
+                    } catch (TimeoutException stillWaiting) {
+                        LOG.info("Still connecting to (or migrating) the database at {} after {} ms; waiting up to"
+                                + " DB_STARTUP_WAIT_MS ({} s) from the first try", address, connectionTimeoutMs, startupWaitMs / 1000);
+                        migrated.get();
+                    }
                 } catch (ExecutionException e) {
+                    if (isConnectionFailure(e.getCause())) {
+                        throw new IllegalStateException("The database at " + address + " did not answer within "
+                                + startupWaitMs / 1000 + " s (DB_STARTUP_WAIT_MS): " + e.getCause().getMessage(), e.getCause());
+                    }
                     throw e.getCause() instanceof Exception cause ? cause : e;
                 }
             }
@@ -91,5 +109,20 @@ public class DatabaseConfiguration implements CamelConfiguration {
                 dataSource.close();
             }
         }, true, true);
+    }
+
+    /** The JDBC URL as an operator may read it: no user or password in it, no query parameters. */
+    static String withoutCredentials(String jdbcUrl) {
+        return jdbcUrl.replaceFirst("\\?.*$", "").replaceFirst("//[^/@]*@", "//");
+    }
+
+    /** SQL state class 08: the connection could not be made (or was lost), whatever the driver. */
+    private static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 }

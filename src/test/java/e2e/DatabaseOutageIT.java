@@ -8,9 +8,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The database goes away for a while: orders get a clear 503, health says not ready, and it all comes back. */
+/**
+ * The database goes away for a while: orders get a clear 503, health says not ready, and it all
+ * comes back. An app whose database never answers gives up after DB_STARTUP_WAIT_MS and says why.
+ */
 class DatabaseOutageIT extends PipelineTest {
 
     DatabaseOutageIT() {
@@ -65,4 +69,26 @@ class DatabaseOutageIT extends PipelineTest {
         starting.get(60, TimeUnit.SECONDS);
         assertThat(app.order("E2E-DBLATE", 1).status()).isEqualTo(201);
     }
+
+    @Test
+    void anAppWhoseDatabaseNeverAnswersGivesUpAfterItsStartWaitAndSaysWhy() throws Exception {
+        // Nothing listens on that port, so every try is refused at once, for the whole wait: the
+        // production DB_STARTUP_WAIT_MS (30 s), which is what this test is about.
+        int nothingThere = Ports.free();
+        AppProcess orphan = app.replica().onDefault("DB_STARTUP_WAIT_MS")
+                .with("DB_URL", "jdbc:mysql://127.0.0.1:" + nothingThere + "/donut?password=" + PASSWORD_IN_URL);
+        long launched = System.nanoTime();
+
+        assertThatThrownBy(orphan::start).hasStackTraceContaining("The app exited");
+        Duration tried = Duration.ofNanos(System.nanoTime() - launched);
+
+        assertThat(orphan.awaitExit(Duration.ofSeconds(5))).as("exit status").isNotZero();
+        assertThat(tried).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(90));
+        assertThat(orphan.log())
+                .contains("Still connecting to (or migrating) the database at jdbc:mysql://127.0.0.1:" + nothingThere + "/donut")
+                .contains("The database at jdbc:mysql://127.0.0.1:" + nothingThere + "/donut did not answer within 30 s (DB_STARTUP_WAIT_MS)")
+                .doesNotContain(PASSWORD_IN_URL);
+    }
+
+    private static final String PASSWORD_IN_URL = "never-logged-7f3a";
 }
