@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
@@ -170,14 +171,7 @@ class SalesRouteTest extends RouteTestSupport {
     @Test
     void aBatchTheDatabaseRollsBackAsADeadlockVictimIsSoldAgainOnce() throws Exception {
         product("GL-5", 5, 0);
-        AtomicInteger attempts = new AtomicInteger();
-        AdviceWith.adviceWith(context, "sell", route -> route
-                .weaveByToUri("sql:classpath:sql/orders/record-sale.sql*").after()
-                .process(exchange -> {
-                    if (attempts.incrementAndGet() == 1) {
-                        throw new CannotAcquireLockException("Deadlock found when trying to get lock; try restarting transaction");
-                    }
-                }));
+        AtomicInteger attempts = deadlockAfterTheSaleIsRecorded(attempt -> attempt == 1);
 
         Answer answer = order("{\"sku\":\"GL-5\",\"quantity\":2}", null);
 
@@ -193,13 +187,7 @@ class SalesRouteTest extends RouteTestSupport {
     @Test
     void aBatchStillDeadlockedAfterItsRetriesAnswers503AndSellsNothing() throws Exception {
         product("GL-6", 5, 0);
-        AtomicInteger attempts = new AtomicInteger();
-        AdviceWith.adviceWith(context, "sell", route -> route
-                .weaveByToUri("sql:classpath:sql/orders/record-sale.sql*").after()
-                .process(exchange -> {
-                    attempts.incrementAndGet();
-                    throw new CannotAcquireLockException("Deadlock found when trying to get lock; try restarting transaction");
-                }));
+        AtomicInteger attempts = deadlockAfterTheSaleIsRecorded(attempt -> true);
 
         Answer answer = order("{\"sku\":\"GL-6\",\"quantity\":1}", null);
 
@@ -210,5 +198,21 @@ class SalesRouteTest extends RouteTestSupport {
         assertThat(attempts).hasValue(4);
         assertThat(stockOf("GL-6")).isEqualTo(5);
         assertThat(db().queryForObject("SELECT COUNT(*) FROM orders WHERE sku = 'GL-6'", Integer.class)).isZero();
+    }
+
+    /**
+     * The database picks the sell route's transaction as a deadlock's victim on the attempts the
+     * predicate names (1, 2, ...), after the batch wrote its rows; returns the attempts made.
+     */
+    private AtomicInteger deadlockAfterTheSaleIsRecorded(IntPredicate deadlockedOn) throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        AdviceWith.adviceWith(context, "sell", route -> route
+                .weaveByToUri("sql:classpath:sql/orders/record-sale.sql*").after()
+                .process(exchange -> {
+                    if (deadlockedOn.test(attempts.incrementAndGet())) {
+                        throw new CannotAcquireLockException("Deadlock found when trying to get lock; try restarting transaction");
+                    }
+                }));
+        return attempts;
     }
 }
