@@ -1,10 +1,11 @@
 package sales;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import api.Rows;
@@ -133,13 +134,13 @@ public final class Batch {
 
     /** The restock requests to open: the candidates without an open request (sql/orders/open-requests.sql). */
     public List<RestockOpening> restockOpenings(List<Map<String, Object>> openRequests) {
-        Map<String, Boolean> open = new HashMap<>();
+        Set<String> open = new HashSet<>();
         for (Map<String, Object> row : openRequests) {
-            open.put((String) row.get("sku"), true);
+            open.add((String) row.get("sku"));
         }
         List<RestockOpening> openings = new ArrayList<>();
         for (String sku : restockCandidates()) {
-            if (!open.containsKey(sku)) {
+            if (!open.contains(sku)) {
                 Product product = products.get(sku);
                 Order opener = product.firstRefused != null ? product.firstRefused : product.lastSold;
                 openings.add(new RestockOpening(UUID.randomUUID().toString(), sku, opener.orderId(), opener.traceparent(), product.stock));
