@@ -47,7 +47,7 @@ public class SalesRoute extends RouteBuilder {
                 .bean("orderRequests", "checkout")
                 .to("direct:order");
 
-        from("direct:order").routeId("sales").routeConfigurationId(ApiErrorHandling.ID)
+        from("direct:order").routeId("sales").routeConfigurationId(ApiErrorHandling.SELLING)
                 // Typed reads of the Order, not simple's ${body.sku}: that calls the getter by
                 // reflection on every order, and this route runs for every order.
                 .setProperty(TraceContext.SKU, bodyExpression(Order.class, Order::sku))
