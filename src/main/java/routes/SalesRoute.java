@@ -1,12 +1,20 @@
 package routes;
 
 import api.HttpRequestAllowlist;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import operations.TraceContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Expression;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Predicate;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 import org.apache.camel.model.errorhandler.SpringTransactionErrorHandlerDefinition;
+import org.apache.camel.support.ExpressionAdapter;
+import sales.Batch;
 import sales.Order;
 import sales.OrderBatches;
 import sales.SaleOutcome;
@@ -26,6 +34,10 @@ public class SalesRoute extends RouteBuilder {
 
     /** Where OrderBatches (the sell step below) sends each batch of orders. */
     public static final String SELL_A_BATCH = "direct:sell";
+    /** The variable that holds the {@link Batch} the sell route is selling. */
+    private static final String BATCH = "batch";
+    /** A non-empty list in the body: rows to write, or SKUs to look up. */
+    private static final Predicate ANY_ROWS = exchange -> !exchange.getMessage().getBody(List.class).isEmpty();
 
     @Override
     public void configure() {
@@ -88,26 +100,27 @@ public class SalesRoute extends RouteBuilder {
                     .markRollbackOnly()
                 .end()
                 .transacted()
-                .setVariable("batch", body())
+                .setVariable(BATCH, body())
                 .to("sql:classpath:sql/orders/lock-stock.sql")
                 // Each product's orders in arrival order, from the stock on its locked row. An unknown
                 // SKU has no row: its orders are answered 404 by OrderBatches and write nothing.
-                .setBody(simple("${variable.batch.sellFrom(${body})}"))
-                .filter(simple("${body.size} > 0"))
+                .setBody(batch(Batch::sellFrom))
+                .filter(ANY_ROWS)
                     .to("sql:classpath:sql/orders/take-stock.sql?batch=true")
-                    .filter(simple("${header.CamelSqlUpdateCount} != ${body.size}"))
+                    .filter(exchange -> exchange.getMessage().getHeader(SqlConstants.SQL_UPDATE_COUNT, Integer.class)
+                            != exchange.getMessage().getBody(List.class).size())
                         .throwException(new IllegalStateException("A product's stock did not cover what its locked row said"))
                     .end()
                 .end()
-                .setBody(simple("${variable.batch.soldRows}"))
-                .filter(simple("${body.size} > 0"))
+                .setBody(batch(Batch::soldRows))
+                .filter(ANY_ROWS)
                     .to("sql:classpath:sql/orders/insert.sql?batch=true")
                     .to("sql:classpath:sql/orders/record-sale.sql?batch=true")
                 .end()
-                .setBody(simple("${variable.batch.restockCandidates}"))
-                .filter(simple("${body.size} > 0"))
+                .setBody(batch(Batch::restockCandidates))
+                .filter(ANY_ROWS)
                     .to("sql:classpath:sql/orders/open-requests.sql")
-                    .split(simple("${variable.batch.restockOpenings(${body})}"))
+                    .split(batch(Batch::restockOpenings))
                         .to("sql:classpath:sql/restock/open-request.sql")
                         .filter(header(SqlConstants.SQL_UPDATE_COUNT).isEqualTo(1))
                             // The first line of the restock's story: its id, with the order and trace that opened it.
@@ -119,5 +132,26 @@ public class SalesRoute extends RouteBuilder {
                         .end()
                     .end()
                 .end();
+    }
+
+    // Typed steps of the batch, where simple's ${variable.batch.sellFrom(${body})} would look the
+    // method up by reflection on every batch.
+    private static Expression batch(Function<Batch, ?> read) {
+        return new ExpressionAdapter() {
+            @Override
+            public Object evaluate(Exchange exchange) {
+                return read.apply(exchange.getVariable(BATCH, Batch.class));
+            }
+        };
+    }
+
+    private static Expression batch(BiFunction<Batch, List<Map<String, Object>>, ?> step) {
+        return new ExpressionAdapter() {
+            @Override
+            @SuppressWarnings("unchecked")
+            public Object evaluate(Exchange exchange) {
+                return step.apply(exchange.getVariable(BATCH, Batch.class), exchange.getMessage().getBody(List.class));
+            }
+        };
     }
 }
