@@ -3,6 +3,7 @@ package routes;
 import api.ApiException;
 import api.HttpRequestAllowlist;
 import catalogue.Product;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -28,7 +29,8 @@ public class ProductRoute extends RouteBuilder {
                         .to("sql:classpath:sql/products/list-after.sql")
                 .end()
                 .bean("productPages", "cut")
-                .setBody(method(Product.class, "fromRows"))
+                // Typed, where method(Product.class, "fromRows") would find the method by reflection on every read.
+                .setBody(bodyExpression(List.class, Product::fromRows))
                 .bean("jsonResponses", "ok")
                 .bean("productPages", "announceNext");
 
@@ -39,7 +41,6 @@ public class ProductRoute extends RouteBuilder {
                 .filter(body().isNull())
                     .throwException(ApiException.unknownSku())
                 .end()
-                // Typed, where method(Product.class, "fromRow") would find the method by reflection on every read.
                 .setBody(bodyExpression(Map.class, Product::fromRow))
                 .bean("jsonResponses", "ok");
 
