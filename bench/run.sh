@@ -24,6 +24,12 @@
 # starts of a new replica timed, BENCH_CACHE (1; 0 measures the starts without the AOT cache or
 # archive), APP_JAVA the java that runs the app (see jvm.sh), JAVA_OPTS added after jvm.options
 # for the app's JVM (as ./run.sh passes them).
+#
+# BENCH_BASELINE=JAR compares instead: that jar (built from an earlier commit) and
+# target/donut-states.jar take turns on the same machine, database and emulator, BENCH_ROUNDS (3)
+# rounds of the one-replica runs and new-replica starts each, and one table gives both (see
+# bench/compare.sh). Run-to-run spread on a shared 2-core machine is larger than most changes, so
+# two tables taken minutes apart do not tell whether a change made things worse; turns do.
 # Everything the script starts is stopped at the end; nothing of a developer's ./run.sh is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +40,7 @@ WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-10}
 CYCLES=${BENCH_CYCLES:-50}
 UNIFORM_SKUS=${BENCH_SKUS:-10000}
 STARTS=${BENCH_STARTS:-5}
+BASELINE=${BENCH_BASELINE:-}
 JAR=target/donut-states.jar
 HOT=BENCH-HOT
 UNIFORM=BENCH-U
@@ -184,44 +191,57 @@ stop_app() { # REPLICA
   pids=("${kept[@]}")
 }
 
-# A first start creates the topic, queues and subscription in the emulator, as CloudFormation
-# does on AWS, and is the training run of the start-up cache (BENCH_CACHE=1): it serves a few
-# hundred requests and records what it loaded (jvm.sh) as it stops. The database is emptied in
-# between, so the measured start of the first replica migrates the schema; the replicas started
-# after it find the schema and the stack, as in production (AWS_PROVISION=false).
-CACHE=$(jvm_cache_file "$WORK/donut-states")
-CACHE_OPTS=()
-[[ ${BENCH_CACHE:-1} == 1 ]] && CACHE_OPTS=("$(jvm_use_option "$CACHE")")
-echo "First start on $(jvm_describe | cut -d, -f1): the emulator's stack${CACHE_OPTS[*]:+ and the training run of the start-up cache} ..."
-PROVISION=true
-training_started=$SECONDS
-start_app 1 ${CACHE_OPTS[*]:+"$(jvm_record_option "$CACHE")"}
-[[ -n ${CACHE_OPTS[*]} ]] && jvm_train "$BASE" "$ADMIN_TOKEN"
-stop_app 1
-[[ -z ${CACHE_OPTS[*]} || -s $CACHE ]] || { echo "bench: no start-up cache was written; see $LOGS/app-1.log" >&2; exit 1; }
-TRAINING_S=$((SECONDS - training_started))
-mv "$WORK/app-1.log" "$WORK/app-first-start.log"
-sql "DROP DATABASE donut; CREATE DATABASE donut;"
-PROVISION=false
-start_app 1 "${CACHE_OPTS[@]}"
-FIRST_SERVING_MS=$SERVING_MS; FIRST_READY_MS=$READY_MS
-echo "Replica 1 served its first request $FIRST_SERVING_MS ms after launch and was ready after $FIRST_READY_MS ms (it migrated the schema)"
-
-curl -fsS -o /dev/null -X PUT "$BASE/api/products/$HOT" -H "Authorization: Bearer $ADMIN_TOKEN" \
-  -H 'Content-Type: application/json' \
-  -d '{"name":"Hot donut","price":1.00,"stock":100000000,"factoryId":"factory_01","restockQuantity":100}'
-echo "Creating $UNIFORM_SKUS products for the uniform load ..."
-java bench/SeedProducts.java "$BASE" "$ADMIN_TOKEN" "$UNIFORM" "$UNIFORM_SKUS" 1000000 2>"$WORK/seed.log" \
-  || { echo "bench: creating the products failed; see $LOGS/seed.log" >&2; exit 1; }
+# train JAR CACHE_FILE: the first start of JAR. It creates the topic, queues and subscription in
+# the emulator, as CloudFormation does on AWS, and is the training run of the start-up cache
+# (BENCH_CACHE=1): it serves a few hundred requests and records what it loaded (jvm.sh) as it
+# stops. The database is emptied after it, so the next start migrates the schema; the replicas
+# started after that find the schema and the stack, as in production (AWS_PROVISION=false).
+train() {
+  local cache=$2 started=$SECONDS record=()
+  JAR=$1
+  [[ ${BENCH_CACHE:-1} == 1 ]] && record=("$(jvm_record_option "$cache")")
+  echo "First start of $JAR on $(jvm_describe | cut -d, -f1): the emulator's stack${record[*]:+ and the training run of the start-up cache} ..."
+  PROVISION=true
+  start_app 1 "${record[@]}"
+  [[ -n ${record[*]} ]] && jvm_train "$BASE" "$ADMIN_TOKEN"
+  stop_app 1
+  [[ -z ${record[*]} || -s $cache ]] || { echo "bench: no start-up cache was written; see $LOGS/app-1.log" >&2; exit 1; }
+  TRAINING_S=$((SECONDS - started))
+  mv "$WORK/app-1.log" "$WORK/app-first-start-$(basename "$JAR" .jar).log"
+  sql "DROP DATABASE donut; CREATE DATABASE donut;"
+  PROVISION=false
+}
+# cache_options CACHE_FILE: sets CACHE_OPTS, the options that start a replica from the cache.
+cache_options() {
+  CACHE_OPTS=()
+  [[ ${BENCH_CACHE:-1} == 1 ]] && CACHE_OPTS=("$(jvm_use_option "$1")")
+  return 0
+}
+# seed_products: the hot SKU and the BENCH_SKUS products of the uniform load, through the admin API.
+seed_products() {
+  curl -fsS -o /dev/null -X PUT "$BASE/api/products/$HOT" -H "Authorization: Bearer $ADMIN_TOKEN" \
+    -H 'Content-Type: application/json' \
+    -d '{"name":"Hot donut","price":1.00,"stock":100000000,"factoryId":"factory_01","restockQuantity":100}'
+  echo "Creating $UNIFORM_SKUS products for the uniform load ..."
+  java bench/SeedProducts.java "$BASE" "$ADMIN_TOKEN" "$UNIFORM" "$UNIFORM_SKUS" 1000000 2>"$WORK/seed.log" \
+    || { echo "bench: creating the products failed; see $LOGS/seed.log" >&2; exit 1; }
+}
 
 # --- load ---------------------------------------------------------------------------------------
 run_wrk() { # name, connections, seconds, URL, [orders.lua arguments: SKU prefix, SKU count]
   local name=$1 connections=$2 duration=$3 url=$4; shift 4
-  local script=()
+  local script=() ticks
   (($# > 0)) && script=(-s bench/orders.lua)
+  ticks=$(cpu_ticks)
   wrk -t "$(nproc)" -c "$connections" -d "${duration}s" --timeout 30s --latency "${script[@]}" "$url" ${1:+--} "$@" \
     >"$WORK/$name.txt"
+  CPU_US[$name]=$(awk -v t=$(($(cpu_ticks) - ticks)) -v hz="$(getconf CLK_TCK)" \
+    '/ requests in / {printf "%.0f", ($1 > 0) ? t * 1000000 / hz / $1 : 0}' "$WORK/$name.txt")
 }
+declare -A CPU_US
+# cpu_ticks: user + system CPU time of replica 1 so far, in clock ticks; CPU_US[run] is its CPU
+# time per answered request, which varies less between runs than the throughput does.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/${APP_PID[1]:-0}/stat" 2>/dev/null || echo 0; }
 rps() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$WORK/$1.txt"; }
 latency_ms() { # name, percentile
   awk -v p="$2%" '$1 == p {
@@ -290,19 +310,36 @@ read_run() { # NAME URL: a measured read run at 64 connections
   (($(socket_errors "$1") + $(not_2xx "$1") == 0)) || { books_ok=false; echo "bench: $1 had errors; see $LOGS/$1.txt" >&2; }
 }
 
-echo "Warming up ($WARMUP_SECONDS s each: reads, hot-SKU orders, uniform orders) ..."
-run_wrk warmup-reads 64 "$WARMUP_SECONDS" "$BASE/api/products/$HOT"
-run_wrk warmup-hot 64 "$WARMUP_SECONDS" "$BASE/api/orders" "$HOT" 1
-run_wrk warmup-uniform 64 "$WARMUP_SECONDS" "$BASE/api/orders" "$UNIFORM" "$UNIFORM_SKUS"
+warm_up() {
+  echo "Warming up ($WARMUP_SECONDS s each: reads, hot-SKU orders, uniform orders) ..."
+  run_wrk warmup-reads 64 "$WARMUP_SECONDS" "$BASE/api/products/$HOT"
+  run_wrk warmup-hot 64 "$WARMUP_SECONDS" "$BASE/api/orders" "$HOT" 1
+  run_wrk warmup-uniform 64 "$WARMUP_SECONDS" "$BASE/api/orders" "$UNIFORM" "$UNIFORM_SKUS"
+}
+# measure_one_replica [PREFIX]: the runs against replica 1 alone, named PREFIXlive, PREFIXreads, ...
+measure_one_replica() {
+  local prefix=${1:-} c
+  echo "One replica: ceiling, reads, hot SKU at 16/64/256, uniform at 64 ($SECONDS_PER_RUN s each) ..."
+  read_run "${prefix}live" "$BASE/observe/health/live"
+  read_run "${prefix}reads" "$BASE/api/products/$HOT"
+  for c in 16 64 256; do
+    order_run "${prefix}hot-$c" "$c" "$BASE/api/orders" "$HOT" 1
+  done
+  order_run "${prefix}uniform-64" 64 "$BASE/api/orders" "$UNIFORM" "$UNIFORM_SKUS"
+}
+median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
 
-echo "One replica: ceiling, reads, hot SKU at 16/64/256, uniform at 64 ($SECONDS_PER_RUN s each) ..."
-read_run live "$BASE/observe/health/live"
-read_run reads "$BASE/api/products/$HOT"
-for c in 16 64 256; do
-  order_run "hot-$c" "$c" "$BASE/api/orders" "$HOT" 1
-done
-order_run uniform-64 64 "$BASE/api/orders" "$UNIFORM" "$UNIFORM_SKUS"
+[[ -n $BASELINE ]] && source bench/compare.sh
 
+train "$JAR" "$(jvm_cache_file "$WORK/donut-states")"
+cache_options "$(jvm_cache_file "$WORK/donut-states")"
+start_app 1 "${CACHE_OPTS[@]}"
+FIRST_SERVING_MS=$SERVING_MS; FIRST_READY_MS=$READY_MS
+echo "Replica 1 served its first request $FIRST_SERVING_MS ms after launch and was ready after $FIRST_READY_MS ms (it migrated the schema)"
+seed_products
+warm_up
+measure_one_replica
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/${APP_PID[1]}/status")
 
 echo "Restock pipeline, $CYCLES cycles of stock-out -> stock back ..."
@@ -321,7 +358,6 @@ for ((i = 1; i <= STARTS; i++)); do
 done
 start_app 2 "${CACHE_OPTS[@]}"; SECOND_MS="$SERVING_MS ms (ready $READY_MS ms)"
 start_app 3 "${CACHE_OPTS[@]}"; THIRD_MS="$SERVING_MS ms (ready $READY_MS ms)"
-median() { printf '%s\n' "$@" | sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 new_median=$(median "${NEW_MS[@]}"); new_ready_median=$(median "${NEW_READY_MS[@]}")
 
 # HAProxy as the load balancer, as the end-to-end harness runs it (src/test/java/e2e/LoadBalancer.java):
@@ -373,7 +409,6 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # --- the table ----------------------------------------------------------------------------------
 verdict() { awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {ok = (op == "<=") ? v <= g : v >= g; print ok ? "pass" : "fail"}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0) ? a / b : 0}'; }
 load() { echo "${RPS[$1]} req/s, p50 ${P50[$1]} ms, p99 ${P99[$1]} ms"; }
 hot_ratio=$(ratio "${RPS[hot-64]}" "${RPS[live]}")
 uniform_ratio=$(ratio "${RPS[uniform-64]}" "${RPS[hot-64]}")
