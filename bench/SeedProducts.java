@@ -12,9 +12,8 @@ import java.util.concurrent.Future;
 /**
  * The catalogue for the uniform load of bench/run.sh: creates PREFIX-00000 .. PREFIX-<COUNT-1>
  * through the admin API (PUT /api/products/{sku}), each with STOCK donuts, eight at a time, each
- * worker its own block of SKUs. Two new products created at once can still deadlock in the
- * database (each locks the gap its row goes into); the app answers that with a retryable 503,
- * and the product is sent again.
+ * worker its own block of SKUs. A retryable 503 (the database busy or out of reach for a moment)
+ * sends the product again.
  *
  * Usage: java bench/SeedProducts.java BASE_URL ADMIN_TOKEN PREFIX COUNT STOCK
  */

@@ -60,6 +60,12 @@ public final class JsonResponses {
         exchange.getMessage().setHeader("Retry-After", "1");
     }
 
+    /** The same product was being created by another request at the same moment; the next try updates it. */
+    public void changedMeanwhile(Exchange exchange) throws JsonProcessingException {
+        error(exchange, 503, "SERVICE_UNAVAILABLE", "Another request was creating this product at the same moment; try again shortly.");
+        exchange.getMessage().setHeader("Retry-After", "1");
+    }
+
     public void internalError(Exchange exchange) throws JsonProcessingException {
         error(exchange, 500, "INTERNAL_ERROR", "Something went wrong on our side; it has been logged.");
     }

@@ -19,12 +19,23 @@ import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The pooled DataSource camel-sql uses, the schema migrated by Flyway before any route
- * starts, and the transaction policy behind {@code transacted()}.
+ * starts, and the transaction policies behind {@code transacted()} and
+ * {@code transacted(DatabaseConfiguration.READ_COMMITTED)}.
  */
 public class DatabaseConfiguration implements CamelConfiguration {
+
+    /**
+     * A transaction whose locking reads lock the rows they find and no gaps between keys. A
+     * read of a product that does not exist yet, locked in MariaDB's and MySQL's default
+     * (repeatable read), locks the gap its key would go in; two admins creating products whose
+     * SKUs sort into one gap then wait for each other's gap to insert, a deadlock.
+     */
+    public static final String READ_COMMITTED = "READ_COMMITTED";
 
     private static final Logger LOG = LoggerFactory.getLogger(DatabaseConfiguration.class);
 
@@ -83,6 +94,9 @@ public class DatabaseConfiguration implements CamelConfiguration {
         context.getRegistry().bind("transactionManager", transactionManager);
         context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
         context.getRegistry().bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(transactionManager));
+        TransactionTemplate readCommitted = new TransactionTemplate(transactionManager);
+        readCommitted.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        context.getRegistry().bind(READ_COMMITTED, new SpringTransactionPolicy(readCommitted));
         context.addService(new ServiceSupport() {
             @Override
             protected void doStart() throws Exception {

@@ -3,9 +3,11 @@ package routes;
 import api.ApiException;
 import api.HttpRequestAllowlist;
 import catalogue.Product;
+import config.DatabaseConfiguration;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.builder.RouteBuilder;
+import org.springframework.dao.DuplicateKeyException;
 
 import static api.HttpRequestAllowlist.AUTHORIZATION;
 import static api.HttpRequestAllowlist.CONTENT_ENCODING;
@@ -56,8 +58,16 @@ public class ProductRoute extends RouteBuilder {
                     .otherwise().bean("jsonResponses", "ok");
 
         // The stock movement and the new stock commit together, computed against the locked row.
+        // Read committed: the locking read of a SKU not created yet locks no gap, so admins creating
+        // neighbouring products do not deadlock (DatabaseConfiguration.READ_COMMITTED). Two creating
+        // the same SKU at once both find no row; the second insert meets the first one's key.
         from("direct:saveProduct").routeId("save-product").routeConfigurationId(ApiErrorHandling.TRANSACTED)
-                .transacted()
+                .onException(DuplicateKeyException.class)
+                    .handled(true)
+                    .bean("jsonResponses", "changedMeanwhile")
+                    .markRollbackOnly()
+                .end()
+                .transacted(DatabaseConfiguration.READ_COMMITTED)
                 .to("sql:classpath:sql/products/lock-stock.sql?outputType=SelectOne&outputHeader=previousStock")
                 .choice()
                     .when(header("previousStock").isNull())

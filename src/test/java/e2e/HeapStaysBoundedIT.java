@@ -38,7 +38,6 @@ class HeapStaysBoundedIT extends PipelineTest {
     void ordersForUnknownAndForManyRealSkusLeaveTheLiveHeapWhereItWas() throws Exception {
         ExecutorService customers = Executors.newFixedThreadPool(CUSTOMERS);
         try {
-            // One at a time: creating products side by side deadlocks on MariaDB's gap locks (answered 503).
             for (int i = 0; i < PRODUCTS; i++) {
                 assertThat(app.putProduct(real(i), 1_000, 10).status()).isEqualTo(201);
             }

@@ -3,6 +3,7 @@ package routes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.builder.AdviceWith;
@@ -166,6 +167,24 @@ class ProductRouteTest extends RouteTestSupport {
         assertThat(refused.header("Retry-After")).isEqualTo("1");
         assertThat(db().queryForObject("SELECT COUNT(*) FROM products WHERE sku = 'BC-D2'", Integer.class)).isZero();
         assertThat(db().queryForObject("SELECT COUNT(*) FROM stock_movements WHERE sku = 'BC-D2'", Integer.class)).isZero();
+    }
+
+    @Test
+    void aProductAnotherAdminCreatesMeanwhileAnswers503AndKeepsTheirs() throws Exception {
+        // The other admin's creation commits after this one found no row and before it inserts; on a
+        // thread of its own, outside this request's transaction.
+        AdviceWith.adviceWith(context, "save-product", route -> route
+                .weaveByToUri("sql:classpath:sql/products/lock-stock.sql*").after()
+                .process(exchange -> CompletableFuture.runAsync(() -> insertProduct("BC-D3")).get()));
+
+        Answer refused = put("/api/products/BC-D3", DONUT, Map.of("Authorization", ADMIN));
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.body().get("error").asText()).isEqualTo("SERVICE_UNAVAILABLE");
+        assertThat(refused.body().get("message").asText()).contains("creating this product at the same moment");
+        assertThat(refused.header("Retry-After")).isEqualTo("1");
+        assertThat(stockOf("BC-D3")).isEqualTo(5);
+        assertThat(db().queryForObject("SELECT COUNT(*) FROM stock_movements WHERE sku = 'BC-D3'", Integer.class)).isZero();
     }
 
     private void insertProduct(String sku) {
