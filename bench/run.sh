@@ -13,7 +13,9 @@
 # - the ceiling, the hot SKU and the 10,000 SKUs again through HAProxy in front of 3 replicas of
 #   the jar on the same database;
 # - each replica's time from launch to its first served request (a 2xx on GET
-#   /api/products/{sku}, which reads the database), and peak RSS.
+#   /api/products/{sku}, which reads the database), and peak RSS;
+# - the CPU each answered request costs the app, MariaDB and wrk in the one-replica runs: they
+#   share this machine's cores, so these totals bound the ratio of orders to the ceiling.
 # After every order run the books are checked: 201 answers = stock that left = new order rows
 # (wrk stops with up to one order per connection in flight, whose answer it never counts: stock
 # that left may exceed the 201s by those cut-off orders, never more), stock never negative.
@@ -128,7 +130,7 @@ mariadb-install-db --no-defaults --datadir="$WORK/db" --user="$(id -un)" --auth-
 mariadbd --no-defaults --datadir="$WORK/db" --socket="$WORK/mysql.sock" --port="$DB_PORT" --bind-address=127.0.0.1 \
   --user="$(id -un)" --innodb-flush-log-at-trx-commit=1 --skip-log-bin --innodb-buffer-pool-size=256M \
   --max-connections=500 >"$WORK/mariadb.log" 2>&1 &
-pids+=($!)
+pids+=($!); DB_PID=$!
 sql() { mariadb --socket="$WORK/mysql.sock" -u"$(id -un)" -N -B donut -e "$1"; }
 wait_for "MariaDB" 60 mariadb --socket="$WORK/mysql.sock" -u"$(id -un)" -e "SELECT 1" >/dev/null
 DB_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
@@ -230,18 +232,25 @@ seed_products() {
 # --- load ---------------------------------------------------------------------------------------
 run_wrk() { # name, connections, seconds, URL, [orders.lua arguments: SKU prefix, SKU count]
   local name=$1 connections=$2 duration=$3 url=$4; shift 4
-  local script=() ticks
+  local script=() ticks db_ticks TIMEFORMAT='%3U %3S'
   (($# > 0)) && script=(-s bench/orders.lua)
-  ticks=$(cpu_ticks)
-  wrk -t "$(nproc)" -c "$connections" -d "${duration}s" --timeout 30s --latency "${script[@]}" "$url" ${1:+--} "$@" \
-    >"$WORK/$name.txt"
-  CPU_US[$name]=$(awk -v t=$(($(cpu_ticks) - ticks)) -v hz="$(getconf CLK_TCK)" \
-    '/ requests in / {printf "%.0f", ($1 > 0) ? t * 1000000 / hz / $1 : 0}' "$WORK/$name.txt")
+  ticks=$(cpu_ticks); db_ticks=$(ticks_of "$DB_PID")
+  { time wrk -t "$(nproc)" -c "$connections" -d "${duration}s" --timeout 30s --latency "${script[@]}" "$url" ${1:+--} "$@" \
+    >"$WORK/$name.txt"; } 2>"$WORK/$name-cpu.txt"
+  CPU_US[$name]=$(per_request "$name" "$(ticks_to_seconds $(($(cpu_ticks) - ticks)))")
+  DB_CPU_US[$name]=$(per_request "$name" "$(ticks_to_seconds $(($(ticks_of "$DB_PID") - db_ticks)))")
+  WRK_CPU_US[$name]=$(per_request "$name" "$(awk 'END {print $1 + $2}' "$WORK/$name-cpu.txt")")
 }
-declare -A CPU_US
+declare -A CPU_US DB_CPU_US WRK_CPU_US
 # cpu_ticks: user + system CPU time of replica 1 so far, in clock ticks; CPU_US[run] is its CPU
 # time per answered request, which varies less between runs than the throughput does.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/${APP_PID[1]:-0}/stat" 2>/dev/null || echo 0; }
+# DB_CPU_US and WRK_CPU_US are MariaDB's and wrk's: all three share this machine's cores.
+cpu_ticks() { ticks_of "${APP_PID[1]:-0}"; }
+ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+ticks_to_seconds() { awk -v t="$1" -v hz="$(getconf CLK_TCK)" 'BEGIN {print t / hz}'; }
+per_request() { # NAME CPU_SECONDS: µs per request the run answered
+  awk -v s="$2" '/ requests in / {printf "%.0f", ($1 > 0) ? s * 1000000 / $1 : 0}' "$WORK/$1.txt"
+}
 rps() { awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$WORK/$1.txt"; }
 latency_ms() { # name, percentile
   awk -v p="$2%" '$1 == p {
@@ -410,6 +419,8 @@ load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 # --- the table ----------------------------------------------------------------------------------
 verdict() { awk -v v="$1" -v op="$2" -v g="$3" 'BEGIN {ok = (op == "<=") ? v <= g : v >= g; print ok ? "pass" : "fail"}'; }
 load() { echo "${RPS[$1]} req/s, p50 ${P50[$1]} ms, p99 ${P99[$1]} ms"; }
+cpu_total() { echo $((CPU_US[$1] + DB_CPU_US[$1] + WRK_CPU_US[$1])); }
+cpu_label() { case $1 in live) echo "bare HTTP ceiling" ;; hot-64) echo "orders on one SKU" ;; *) echo "orders over $UNIFORM_SKUS SKUs" ;; esac; }
 hot_ratio=$(ratio "${RPS[hot-64]}" "${RPS[live]}")
 uniform_ratio=$(ratio "${RPS[uniform-64]}" "${RPS[hot-64]}")
 balanced_ratio=$(ratio "${RPS[balanced-uniform-64]}" "${RPS[balanced-hot-64]}")
@@ -437,6 +448,10 @@ out="bench/results/$stamp.md"
   echo "| $UNIFORM_SKUS-SKU orders / hot-SKU orders at 64 connections | $uniform_ratio | >= 1 | $(verdict "$uniform_ratio" ">=" 1) |"
   echo "| hot-SKU order p99 at 64 connections | ${P99[hot-64]} ms | <= 50 ms | $(verdict "${P99[hot-64]}" "<=" 50) |"
   echo "| $UNIFORM_SKUS-SKU order p99 at 64 connections | ${P99[uniform-64]} ms | <= 50 ms | $(verdict "${P99[uniform-64]}" "<=" 50) |"
+  for name in live hot-64 uniform-64; do
+    echo "| CPU per answered request, $(cpu_label "$name"), 64 connections (app + MariaDB + wrk) | $(cpu_total "$name") µs (${CPU_US[$name]} + ${DB_CPU_US[$name]} + ${WRK_CPU_US[$name]}) | | |"
+  done
+  echo "| hot-SKU orders / ceiling that this CPU allows, on shared cores | $(ratio "$(cpu_total live)" "$(cpu_total hot-64)") | | |"
   for lb in one balanced; do
     n=$REPLICAS; [[ $lb == one ]] && n=1
     echo "| through HAProxy to $n replica(s): ceiling, 64 connections | $(load "$lb-live") | | |"
