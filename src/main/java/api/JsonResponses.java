@@ -54,15 +54,18 @@ public final class JsonResponses {
         error(exchange, refused.status(), refused.code(), refused.getMessage());
     }
 
-    /** Retryable, so with Retry-After (docs/design.md, Errors). */
     public void unavailable(Exchange exchange) throws JsonProcessingException {
-        error(exchange, 503, "SERVICE_UNAVAILABLE", "The stock database is not reachable right now; try again shortly.");
-        exchange.getMessage().setHeader("Retry-After", "1");
+        tryAgainShortly(exchange, "The stock database is not reachable right now; try again shortly.");
     }
 
     /** The same product was being created by another request at the same moment; the next try updates it. */
     public void changedMeanwhile(Exchange exchange) throws JsonProcessingException {
-        error(exchange, 503, "SERVICE_UNAVAILABLE", "Another request was creating this product at the same moment; try again shortly.");
+        tryAgainShortly(exchange, "Another request was creating this product at the same moment; try again shortly.");
+    }
+
+    /** Retryable, so with Retry-After (docs/design.md, Errors). */
+    private void tryAgainShortly(Exchange exchange, String message) throws JsonProcessingException {
+        error(exchange, 503, "SERVICE_UNAVAILABLE", message);
         exchange.getMessage().setHeader("Retry-After", "1");
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -33,7 +34,7 @@ class ProductsCreatedSideBySideIT extends PipelineTest {
         Collections.shuffle(order);
 
         List<ApiClient.Answer> answers = all(order.stream()
-                .map(i -> (Call) () -> app.putProduct(sku(i), 10 + i, 6)).toList());
+                .map(i -> (Callable<ApiClient.Answer>) () -> app.putProduct(sku(i), 10 + i, 6)).toList());
 
         assertThat(answers).extracting(ApiClient.Answer::status).containsOnly(201);
         for (int i = 0; i < PRODUCTS; i++) {
@@ -46,7 +47,7 @@ class ProductsCreatedSideBySideIT extends PipelineTest {
     @Test
     void oneNewProductPutByManyAdminsAtOnceIsCreatedOnceAndItsStockAddsUp() throws Exception {
         List<ApiClient.Answer> answers = all(IntStream.range(0, ADMINS)
-                .mapToObj(i -> (Call) () -> app.putProduct("SIDE-BY-SIDE-ONE", 100 + i, 6)).toList());
+                .mapToObj(i -> (Callable<ApiClient.Answer>) () -> app.putProduct("SIDE-BY-SIDE-ONE", 100 + i, 6)).toList());
 
         assertThat(answers).extracting(ApiClient.Answer::status).isSubsetOf(201, 200, 503);
         assertThat(answers).filteredOn(answer -> answer.status() == 201).hasSize(1);
@@ -62,19 +63,11 @@ class ProductsCreatedSideBySideIT extends PipelineTest {
         return "SIDE-BY-SIDE-%03d".formatted(i);
     }
 
-    private interface Call {
-        ApiClient.Answer send();
-    }
-
-    private static List<ApiClient.Answer> all(List<Call> calls) throws Exception {
+    private static List<ApiClient.Answer> all(List<Callable<ApiClient.Answer>> calls) throws Exception {
         ExecutorService admins = Executors.newFixedThreadPool(ADMINS);
         try {
-            List<Future<ApiClient.Answer>> sent = new ArrayList<>();
-            for (Call call : calls) {
-                sent.add(admins.submit(call::send));
-            }
             List<ApiClient.Answer> answers = new ArrayList<>();
-            for (Future<ApiClient.Answer> answer : sent) {
+            for (Future<ApiClient.Answer> answer : admins.invokeAll(calls)) {
                 answers.add(answer.get());
             }
             return answers;
