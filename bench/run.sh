@@ -13,7 +13,8 @@
 # - the ceiling, the hot SKU and the 10,000 SKUs again through HAProxy in front of 3 replicas of
 #   the jar on the same database;
 # - each replica's time from launch to its first served request (a 2xx on GET
-#   /api/products/{sku}, which reads the database), and peak RSS;
+#   /api/products/{sku}, which reads the database), and peak RSS; for a new replica also how long
+#   its main() thread ran and waited for a core until then, and the JIT compilers' CPU;
 # - the CPU each answered request costs the app, MariaDB and wrk in the one-replica runs: they
 #   share this machine's cores, so these totals bound the ratio of orders to the ceiling.
 # After every order run the books are checked: 201 answers = stock that left = new order rows
@@ -173,7 +174,26 @@ start_app() {
   APP_PID[$replica]=$!
   pids+=("${APP_PID[$replica]}")
   SERVING_MS=$(until_answered "$replica" "$started_ns" "$FIRST_REQUEST")
+  SERVING_THREADS=$(thread_times "${APP_PID[$replica]}")
   READY_MS=$(until_answered "$replica" "$started_ns" /observe/health/ready)
+}
+# thread_times PID: "MAIN_RUN MAIN_WAIT JIT" in ms so far: the time the thread that runs main() was
+# on a core and waiting in the run queue for one, and the CPU of the JIT compiler threads. On two
+# cores the compilers take a core from main while a replica starts (README, Benchmark). "0 0 0"
+# where the kernel keeps no scheduler statistics.
+thread_times() {
+  local task main_run=0 main_wait=0 jit=0 name run wait
+  for task in /proc/"$1"/task/*; do
+    read -r run wait _ 2>/dev/null <"$task/schedstat" || continue
+    name=$(<"$task/comm")
+    # The launcher's first thread (the process id) only waits; main() runs on the one it starts.
+    if [[ $name == java && ${task##*/} != "$1" ]] && ((run > main_run)); then
+      main_run=$run; main_wait=$wait
+    elif [[ $name == C[12]\ CompilerThre* ]]; then
+      jit=$((jit + run))
+    fi
+  done
+  echo $((main_run / 1000000)) $((main_wait / 1000000)) $((jit / 1000000))
 }
 until_answered() { # REPLICA STARTED_NS PATH: ms from STARTED_NS to the first 2xx on PATH
   local replica=$1 started_ns=$2 path=$3
@@ -361,9 +381,12 @@ pipe_stock=$(stock_of "$PIPE"); pipe_restocks=$(sql "SELECT COUNT(*) FROM restoc
 # A new replica joins a running deployment: the schema is there, replica 1 idles. Replica 3 is
 # started, timed and stopped BENCH_STARTS times; replicas 2 and 3 then stay for the balanced runs.
 echo "A new replica, started $STARTS times, then replicas 2 and 3 ..."
-NEW_MS=(); NEW_READY_MS=()
+NEW_MS=(); NEW_READY_MS=(); NEW_MAIN_RUN=(); NEW_MAIN_WAIT=(); NEW_JIT=()
 for ((i = 1; i <= STARTS; i++)); do
-  start_app 3 "${CACHE_OPTS[@]}"; NEW_MS+=("$SERVING_MS"); NEW_READY_MS+=("$READY_MS"); stop_app 3
+  start_app 3 "${CACHE_OPTS[@]}"; NEW_MS+=("$SERVING_MS"); NEW_READY_MS+=("$READY_MS")
+  read -r main_run main_wait jit <<<"$SERVING_THREADS"
+  NEW_MAIN_RUN+=("$main_run"); NEW_MAIN_WAIT+=("$main_wait"); NEW_JIT+=("$jit")
+  stop_app 3
 done
 start_app 2 "${CACHE_OPTS[@]}"; SECOND_MS="$SERVING_MS ms (ready $READY_MS ms)"
 start_app 3 "${CACHE_OPTS[@]}"; THIRD_MS="$SERVING_MS ms (ready $READY_MS ms)"
@@ -468,6 +491,7 @@ out="bench/results/$stamp.md"
   echo "| launch to first served request, replica 1 (migrates the empty schema) | $FIRST_SERVING_MS ms (ready $FIRST_READY_MS ms) | | |"
   echo "| launch to first served request, a new replica ($STARTS starts) | median $new_median ms (${NEW_MS[*]}) | <= 2000 ms | $(verdict "$new_median" "<=" 2000) |"
   echo "| launch to ready, a new replica ($STARTS starts) | median $new_ready_median ms (${NEW_READY_MS[*]}) | | |"
+  echo "| until its first served request: main() on a core / waiting for one / JIT compilers' CPU | median $(median "${NEW_MAIN_RUN[@]}") / $(median "${NEW_MAIN_WAIT[@]}") / $(median "${NEW_JIT[@]}") ms | | |"
   echo "| launch to first served request, replicas 2 and 3 | $SECOND_MS, $THIRD_MS | | |"
   echo "| peak RSS (VmHWM) of replica 1 after its load | $rss_mb MB | <= 400 MB | $(verdict "$rss_mb" "<=" 400) |"
 } | tee "$out"
