@@ -3,11 +3,13 @@ package api;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
-import org.apache.camel.Header;
-
-/** Admin endpoints need {@code Authorization: Bearer $ADMIN_TOKEN}. */
+/**
+ * Admin endpoints need {@code Authorization: Bearer $ADMIN_TOKEN}: the operations the OpenAPI
+ * document secures with {@code adminToken} (RequestContract), and health detail (http.HttpEdge).
+ */
 public final class AdminAuthorization {
 
+    public static final String HEADER = "Authorization";
     private static final String BEARER = "Bearer ";
 
     private final byte[] token;
@@ -16,7 +18,8 @@ public final class AdminAuthorization {
         this.token = token.getBytes(StandardCharsets.UTF_8);
     }
 
-    public void check(@Header("Authorization") String authorization) {
+    /** @param authorization the one Authorization header of the request, or null */
+    public void check(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             throw new ApiException(401, "UNAUTHORIZED", "Admin endpoints need an 'Authorization: Bearer <ADMIN_TOKEN>' header.");
         }

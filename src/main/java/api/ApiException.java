@@ -28,6 +28,10 @@ public class ApiException extends RuntimeException {
         return notFound("UNKNOWN_SKU", "No such product.");
     }
 
+    public ApiError toError() {
+        return new ApiError(code, getMessage());
+    }
+
     public int status() {
         return status;
     }

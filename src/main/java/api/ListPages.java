@@ -12,49 +12,39 @@ import org.apache.camel.Header;
 
 /**
  * Pages of one of the API's lists (README, "Lists in pages"): how many items a page holds
- * ({@code ?limit=}, with its bounds and default from the contract's PageLimit), where it starts
- * ({@code ?cursor=}, the key of the last item of the page before), and the way to the next page
- * ({@code Link: <…>; rel="next"} and {@code X-Next-Cursor}). The body stays the array the contract
- * promises. The query reads one row more than the page holds: that row only says that more follow.
- * A cursor is the list's name and the key, in base64url: opaque to clients, and one list's cursor
- * is refused by the other.
+ * ({@code ?limit=}, its bounds and default the contract's PageLimit, checked and filled in before
+ * the route), where it starts ({@code ?cursor=}, the key of the last item of the page before), and
+ * the way to the next page ({@code Link: <…>; rel="next"} and {@code X-Next-Cursor}). The body
+ * stays the array the contract promises. The query reads one row more than the page holds: that
+ * row only says that more follow. A cursor is the list's name and the key, in base64url: opaque to
+ * clients, and one list's cursor is refused by the other.
  */
 public final class ListPages {
 
     public static final String LINK = "Link";
     public static final String NEXT_CURSOR = "X-Next-Cursor";
-    private static final String NEXT_PAGE = "nextPage";
-
-    private record NextPage(String cursor, String link) {
-    }
 
     private final String list;
     private final String path;
     private final String keyColumn;
     private final List<String> filters;
-    private final FieldRule limit;
-    private final int defaultLimit;
-    private final FieldRule cursor;
 
     /**
      * @param list      the list's name, written into its cursors
      * @param path      where the list is served, for the next page's link
      * @param keyColumn the column of a row that is its place in the order
-     * @param filters   the headers that narrow the list, carried on into the next page's link
+     * @param filters   the query parameters that narrow the list, carried on into the next page's link
      */
-    public ListPages(ApiContract contract, String list, String path, String keyColumn, List<String> filters) {
+    public ListPages(String list, String path, String keyColumn, List<String> filters) {
         this.list = list;
         this.path = path;
         this.keyColumn = keyColumn;
         this.filters = List.copyOf(filters);
-        this.limit = contract.ruleOf("PageLimit", "limit");
-        this.defaultLimit = contract.defaultOf("PageLimit");
-        this.cursor = contract.ruleOf("Cursor", "cursor");
     }
 
     /** The rows the query reads: the page's {@code ?limit=}, and one more. */
-    public int rowsToRead(@Header("limit") String requested) {
-        return limit(requested) + 1;
+    public int rowsToRead(@Header("limit") int limit) {
+        return limit + 1;
     }
 
     /** The key the page starts after, read from {@code ?cursor=}; null for the first page. */
@@ -63,15 +53,13 @@ public final class ListPages {
             return null;
         }
         String prefix = list + ":";
-        if (cursor.pattern().matcher(value).matches()) {
-            try {
-                String decoded = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
-                if (decoded.startsWith(prefix) && decoded.length() > prefix.length()) {
-                    return decoded.substring(prefix.length());
-                }
-            } catch (IllegalArgumentException notBase64) {
-                // Refused below, as any cursor this list did not hand out.
+        try {
+            String decoded = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8);
+            if (decoded.startsWith(prefix) && decoded.length() > prefix.length()) {
+                return decoded.substring(prefix.length());
             }
+        } catch (IllegalArgumentException notBase64) {
+            // Refused below, as any cursor this list did not hand out.
         }
         throw invalidCursor();
     }
@@ -81,10 +69,7 @@ public final class ListPages {
         return ApiException.badRequest("INVALID_CURSOR", "'cursor' must be the " + NEXT_CURSOR + " of a page of this list.");
     }
 
-    /**
-     * Keeps the page's rows of those the query read, and remembers the next page when the query
-     * found more; {@link #announceNext} names it once the answer is written.
-     */
+    /** Keeps the page's rows of those the query read, and names the next page when the query found more. */
     public List<Map<String, Object>> cut(Exchange exchange, @Header("rows") int rowsRead) {
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> rows = exchange.getMessage().getBody(List.class);
@@ -103,32 +88,8 @@ public final class ListPages {
             }
         }
         query.add("limit=" + pageSize).add("cursor=" + next);
-        exchange.setVariable(NEXT_PAGE, new NextPage(next, "<" + query + ">; rel=\"next\""));
+        exchange.getMessage().setHeader(LINK, "<" + query + ">; rel=\"next\"");
+        exchange.getMessage().setHeader(NEXT_CURSOR, next);
         return page;
-    }
-
-    /** After the answer is written (which clears every header): the next page's link and cursor, when there is one. */
-    public void announceNext(Exchange exchange) {
-        NextPage next = exchange.getVariable(NEXT_PAGE, NextPage.class);
-        if (next != null) {
-            exchange.getMessage().setHeader(LINK, next.link());
-            exchange.getMessage().setHeader(NEXT_CURSOR, next.cursor());
-        }
-    }
-
-    private int limit(String requested) {
-        if (requested == null) {
-            return defaultLimit;
-        }
-        try {
-            int value = Integer.parseInt(requested);
-            if (value >= limit.minimumInt() && value <= limit.maximumInt()) {
-                return value;
-            }
-        } catch (NumberFormatException notAWholeNumber) {
-            // Refused below with the bounds.
-        }
-        throw ApiException.badRequest("INVALID_LIMIT",
-                "'limit' must be a whole number from " + limit.minimumInt() + " to " + limit.maximumInt() + ".");
     }
 }

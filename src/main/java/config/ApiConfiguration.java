@@ -1,16 +1,18 @@
 package config;
 
 import api.AdminAuthorization;
-import api.ApiContract;
-import api.JsonRequests;
-import api.JsonResponses;
+import api.ApiDocument;
+import api.RequestContract;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import http.ApiPortHttpEngine;
-import http.HttpServerVertx;
-import io.vertx.core.Vertx;
+import http.HttpEdge;
+import http.UnservedPaths;
+import operations.BusinessMetrics;
+import operations.ContextLifecycleNotifier;
 import operations.ServingState;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -19,28 +21,28 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import org.apache.camel.spi.CamelEvent;
+import routes.ApiContractRoute;
 
-/** What every HTTP route shares: JSON in and out, the admin check, the API document, the server and its edge rules. */
+/** What every HTTP route shares: JSON in and out, the contract requests are held to, the admin check, the edge. */
 public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
 
     private CamelContext context;
 
+    @PropertyInject("app.port")
+    private int apiPort;
+    @PropertyInject("app.management-port")
+    private int managementPort;
+
+    /** The REST binding's (Camel's Jackson finds the one ObjectMapper there is) and every bean's that writes JSON. */
     @BindToRegistry(lazy = true)
     public ObjectMapper objectMapper() {
         return JsonMapper.builder()
                 .addModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                // The document's schemas decide what a body holds; a field they do not name is ignored.
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
-    }
-
-    @BindToRegistry(lazy = true)
-    public JsonRequests jsonRequests(@PropertyInject("api.max-body-bytes") int maxBodyBytes) {
-        return new JsonRequests(maxBodyBytes);
-    }
-
-    @BindToRegistry(lazy = true)
-    public JsonResponses jsonResponses(@BeanInject("objectMapper") ObjectMapper mapper) {
-        return new JsonResponses(mapper);
     }
 
     @BindToRegistry(lazy = true)
@@ -49,38 +51,28 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
     }
 
     @BindToRegistry(lazy = true)
-    public ApiContract apiContract(@BeanInject("objectMapper") ObjectMapper mapper,
-                                   @PropertyInject("sales.max-quantity") int maxOrderQuantity) {
-        return new ApiContract(mapper, maxOrderQuantity);
+    public ApiDocument apiDocument(@BeanInject("objectMapper") ObjectMapper mapper, @PropertyInject("sales.max-quantity") int maxOrderQuantity) {
+        return new ApiDocument(mapper, maxOrderQuantity);
     }
 
-    /** What routes/ApiContractRoute reads the contract's operations from (ApiContract.ROUTING_VIEW). */
-    @BindToRegistry(value = "apiContractRouting.json", lazy = true)
-    public String apiContractRouting(@BeanInject("apiContract") ApiContract contract) {
-        return contract.routingView();
+    /** Where routes/ApiContractRoute reads the document from ({@code ref:openapi.json}). */
+    @BindToRegistry(value = "openapi.json", lazy = true)
+    public String openApiJson(@BeanInject("apiDocument") ApiDocument document) {
+        return document.text();
     }
 
-    /** The Vert.x platform-http serves on: see {@link HttpServerVertx}. */
+    /** Camel's REST binding asks it about every request (camel.rest.client-request-validation). */
     @BindToRegistry(lazy = true)
-    public Vertx vertx(@PropertyInject("http.worker-threads") int workerThreads,
-                       @PropertyInject("http.header-read-timeout-ms") long headerReadTimeoutMs,
-                       @PropertyInject("http.body-read-timeout-ms") long bodyReadTimeoutMs,
-                       @PropertyInject("http.idle-timeout-ms") long idleTimeoutMs,
-                       @PropertyInject(value = "camel.management.health-path", defaultValue = "/observe/health") String healthPath,
-                       @PropertyInject(value = "camel.management.metrics-path", defaultValue = "/observe/metrics") String metricsPath,
-                       @PropertyInject("camel.server.max-body-size") long maxServerBodyBytes,
-                       @PropertyInject("app.port") int apiPort,
-                       @PropertyInject("app.management-port") int managementPort,
-                       @BeanInject("jsonResponses") JsonResponses answers,
-                       @BeanInject("adminAuthorization") AdminAuthorization admin,
-                       @BeanInject("servingState") ServingState serving) {
-        return HttpServerVertx.create(context, new HttpServerVertx.Settings(workerThreads, headerReadTimeoutMs, bodyReadTimeoutMs,
-                idleTimeoutMs, healthPath, metricsPath, maxServerBodyBytes, apiPort, managementPort), answers, admin, serving);
+    public RequestContract requestContract(@BeanInject("objectMapper") ObjectMapper mapper,
+                                           @BeanInject("adminAuthorization") AdminAuthorization admin,
+                                           @PropertyInject("api.max-body-bytes") int maxBodyBytes,
+                                           @BeanInject("businessMetrics") BusinessMetrics metrics) {
+        return new RequestContract(mapper, admin, maxBodyBytes, metrics::requestRefused);
     }
 
     /** The engine platform-http finds by this name: the routes go on the API's port (see {@link ApiPortHttpEngine}). */
     @BindToRegistry(value = "platform-http-engine", lazy = true)
-    public PlatformHttpEngine platformHttpEngine(@PropertyInject("app.port") int apiPort) {
+    public PlatformHttpEngine platformHttpEngine() {
         ApiPortHttpEngine engine = new ApiPortHttpEngine(apiPort);
         engine.setCamelContext(context);
         return engine;
@@ -94,5 +86,28 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
     @Override
     public void setCamelContext(CamelContext context) {
         this.context = context;
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        ObjectMapper mapper = context.getRegistry().lookupByNameAndType("objectMapper", ObjectMapper.class);
+        HttpEdge edge = new HttpEdge(mapper, context.getRegistry().lookupByNameAndType("adminAuthorization", AdminAuthorization.class),
+                context.getRegistry().lookupByNameAndType("servingState", ServingState.class),
+                context.resolvePropertyPlaceholders("{{camel.management.health-path:/observe/health}}"),
+                context.resolvePropertyPlaceholders("{{camel.management.metrics-path:/observe/metrics}}"),
+                Long.parseLong(context.resolvePropertyPlaceholders("{{camel.server.max-body-size}}")));
+        context.addRoutePolicyFactory(new UnservedPaths(ApiContractRoute.ROUTE_ID, mapper));
+        // Camel's HTTP servers are up then, and the routes not started yet.
+        context.getManagementStrategy().addEventNotifier(new ContextLifecycleNotifier() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                edge.install(context, apiPort, managementPort);
+            }
+        });
     }
 }

@@ -1,9 +1,5 @@
 package config;
 
-import java.util.List;
-
-import api.ApiContract;
-import api.ListPages;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -16,7 +12,6 @@ import restock.FactoryOrders;
 import restock.Failures;
 import restock.RestockMessages;
 import restock.RestockNotifications;
-import restock.RestockRequestQueries;
 import restock.StockQueueBacklog;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -30,9 +25,8 @@ public class RestockConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public CallbackSigner callbackSigner(@PropertyInject("app.public-base-url") String publicBaseUrl,
-                                         @PropertyInject("security.callback-secret") String secret,
-                                         @BeanInject("apiContract") ApiContract contract) {
-        return new CallbackSigner(publicBaseUrl(publicBaseUrl), secret, contract);
+                                         @PropertyInject("security.callback-secret") String secret) {
+        return new CallbackSigner(publicBaseUrl(publicBaseUrl), secret);
     }
 
     @BindToRegistry(lazy = true)
@@ -68,17 +62,6 @@ public class RestockConfiguration implements CamelConfiguration {
     @BindToRegistry(lazy = true)
     public Failures failures(@PropertyInject("factory.timeout-ms") long factoryTimeoutMs) {
         return new Failures(factoryTimeoutMs);
-    }
-
-    /** The restock requests' pages, newest first, keeping the status and product filters (RestockRequestsRoute). */
-    @BindToRegistry(lazy = true)
-    public ListPages restockRequestPages(@BeanInject("apiContract") ApiContract contract) {
-        return new ListPages(contract, "restock-requests", "/api/restock-requests", "id", List.of("status", "sku"));
-    }
-
-    @BindToRegistry(lazy = true)
-    public RestockRequestQueries restockRequestQueries(@BeanInject("apiContract") ApiContract contract) {
-        return new RestockRequestQueries(contract);
     }
 
     @BindToRegistry(lazy = true)

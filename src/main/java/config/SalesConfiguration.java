@@ -2,11 +2,7 @@ package config;
 
 import java.util.List;
 
-import api.ApiContract;
-import api.JsonRequests;
 import api.ListPages;
-import catalogue.ProductRequests;
-import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -22,9 +18,8 @@ public class SalesConfiguration implements CamelConfiguration, CamelContextAware
     private CamelContext context;
 
     @BindToRegistry(lazy = true)
-    public OrderRequests orderRequests(@BeanInject("jsonRequests") JsonRequests json, @BeanInject("apiContract") ApiContract contract,
-                                       @PropertyInject("sales.default-sku") String defaultSku) {
-        return new OrderRequests(json, contract, defaultSku);
+    public OrderRequests orderRequests(@PropertyInject("sales.default-sku") String defaultSku) {
+        return new OrderRequests(defaultSku);
     }
 
     /** Sends each batch to the route SalesRoute sells it in. */
@@ -35,13 +30,14 @@ public class SalesConfiguration implements CamelConfiguration, CamelContextAware
 
     /** The catalogue's pages, by SKU (ProductRoute). */
     @BindToRegistry(lazy = true)
-    public ListPages productPages(@BeanInject("apiContract") ApiContract contract) {
-        return new ListPages(contract, "products", "/api/products", "sku", List.of());
+    public ListPages productPages() {
+        return new ListPages("products", "/api/products", "sku", List.of());
     }
 
+    /** The restock requests' pages, newest first, keeping the status and product filters (RestockRequestsRoute). */
     @BindToRegistry(lazy = true)
-    public ProductRequests productRequests(@BeanInject("jsonRequests") JsonRequests json, @BeanInject("apiContract") ApiContract contract) {
-        return new ProductRequests(json, contract);
+    public ListPages restockRequestPages() {
+        return new ListPages("restock-requests", "/api/restock-requests", "id", List.of("status", "sku"));
     }
 
     @Override

@@ -1,6 +1,5 @@
 package config;
 
-import api.JsonRequests;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -12,12 +11,12 @@ import simulator.FactorySimulator;
 public class SimulatorConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
-    public FactorySimulator factorySimulator(@BeanInject("objectMapper") ObjectMapper mapper, @BeanInject("jsonRequests") JsonRequests json,
+    public FactorySimulator factorySimulator(@BeanInject("objectMapper") ObjectMapper mapper,
                                              @PropertyInject("app.public-base-url") String publicBaseUrl,
                                              @PropertyInject("simulator.failure-rate") double failureRate,
                                              @PropertyInject("simulator.duplicate-rate") double duplicateRate,
                                              @PropertyInject("simulator.max-orders-counted") int maxOrdersCounted) {
-        return new FactorySimulator(mapper, json, RestockConfiguration.publicBaseUrl(publicBaseUrl), failureRate, duplicateRate,
+        return new FactorySimulator(mapper, RestockConfiguration.publicBaseUrl(publicBaseUrl), failureRate, duplicateRate,
                 maxOrdersCounted);
     }
 }

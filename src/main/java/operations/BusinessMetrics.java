@@ -15,7 +15,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.support.RoutePolicySupport;
-import restock.RestockRequestQueries;
+import restock.RestockRequest;
 
 /**
  * The shop's own meters on {@code /observe/metrics}, in the registry Camel's meters use. Every
@@ -65,7 +65,7 @@ public final class BusinessMetrics {
                 .register(registry);
         factoryCallSucceeded = factoryCall(registry, "success");
         factoryCallFailed = factoryCall(registry, "failure");
-        for (String status : RestockRequestQueries.STATUSES) {
+        for (String status : RestockRequest.STATUSES) {
             AtomicLong count = new AtomicLong();
             restockRequests.put(status, count);
             Gauge.builder("donut.restock.requests", count, AtomicLong::get)
@@ -78,6 +78,13 @@ public final class BusinessMetrics {
     /** A sale that took stock. A replayed Idempotency-Key answers the first sale again and is not counted. */
     public void orderSold() {
         ordersSold.increment();
+    }
+
+    /** A request the OpenAPI document refused before its route ran: an order's is a rejected order. */
+    public void requestRefused(String operationId) {
+        if ("placeOrder".equals(operationId) || "checkout".equals(operationId)) {
+            ordersRejected.increment();
+        }
     }
 
     public void orderOutOfStock() {

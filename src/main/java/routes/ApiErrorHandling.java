@@ -1,7 +1,10 @@
 package routes;
 
+import api.ApiError;
 import api.ApiException;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.model.OnExceptionDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
@@ -11,17 +14,22 @@ import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
 /**
- * How every HTTP-facing route answers when something goes wrong, in the error shape of docs/design.md.
- * Routes opt in with {@code routeConfigurationId}. Transacted routes use {@link #TRANSACTED}:
- * the same answers, but the transaction is rolled back and the calling route stops there, so a
- * handled failure never commits half a change. The route that sells orders uses {@link #SELLING}:
- * the same answers, and a batch the database chose as a deadlock's victim is sold again first.
+ * How every HTTP route answers when something goes wrong, in the error shape of docs/design.md;
+ * the REST binding writes it as JSON. Routes opt in with {@code routeConfigurationId}. Transacted
+ * routes use {@link #TRANSACTED}: the same answers, but the transaction is rolled back and the
+ * calling route stops there, so a handled failure never commits half a change. The route that
+ * sells orders uses {@link #SELLING}: the same answers, and a batch the database chose as a
+ * deadlock's victim is sold again first. Requests the OpenAPI document refuses never get here
+ * (api.RequestContract).
  */
 public class ApiErrorHandling extends RouteConfigurationBuilder {
 
     public static final String ID = "api-errors";
     public static final String TRANSACTED = "api-errors-transacted";
     public static final String SELLING = "api-errors-selling";
+
+    /** Seconds before a retryable 503 is worth sending again (docs/design.md, Errors). */
+    private static final String RETRY_AFTER_S = "1";
 
     @Override
     public void configuration() {
@@ -30,11 +38,27 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
         answerFailures(routeConfiguration(SELLING), false, true);
     }
 
+    /** A 503 the client may send again after Retry-After. */
+    static Processor tryAgainShortly(String message) {
+        return exchange -> answer(exchange, 503, new ApiError("SERVICE_UNAVAILABLE", message))
+                .setHeader("Retry-After", RETRY_AFTER_S);
+    }
+
+    private static org.apache.camel.Message answer(Exchange exchange, int status, ApiError error) {
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        exchange.getMessage().setBody(error);
+        return exchange.getMessage();
+    }
+
     private static void answerFailures(RouteConfigurationDefinition configuration, boolean rollback, boolean sellAgain) {
+        Processor databaseUnavailable = tryAgainShortly("The stock database is not reachable right now; try again shortly.");
         rollbackIf(rollback, configuration
                 .onException(ApiException.class)
                     .handled(true)
-                    .bean("jsonResponses", "apiError"));
+                    .process(exchange -> {
+                        ApiException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
+                        answer(exchange, refused.status(), refused.toError());
+                    }));
         if (sellAgain) {
             // A batch of orders the database rolled back whole as a deadlock's victim (sales/OrderBatches
             // throws it to each order's exchange): sold again from the step that failed, a new batch
@@ -48,7 +72,7 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                     .logExhaustedMessageHistory(false)
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.api", "Database unavailable: still deadlocked after {{db.deadlock-retries}} retries: ${exception.message}")
-                    .bean("jsonResponses", "unavailable")
+                    .process(databaseUnavailable)
                     .end();
         }
         rollbackIf(rollback, configuration
@@ -56,12 +80,13 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                         CannotCreateTransactionException.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "routes.api", "Database unavailable: ${exception.message}")
-                    .bean("jsonResponses", "unavailable"));
+                    .process(databaseUnavailable));
         rollbackIf(rollback, configuration
                 .onException(Exception.class)
                     .handled(true)
                     .log(LoggingLevel.ERROR, "routes.api", "Unexpected failure in ${routeId}: ${exception.stacktrace}")
-                    .bean("jsonResponses", "internalError"));
+                    .process(exchange -> answer(exchange, 500,
+                            new ApiError("INTERNAL_ERROR", "Something went wrong on our side; it has been logged."))));
     }
 
     private static void rollbackIf(boolean rollback, OnExceptionDefinition handler) {

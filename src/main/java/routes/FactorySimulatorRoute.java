@@ -1,14 +1,11 @@
 package routes;
 
-import api.HttpRequestAllowlist;
+import api.ApiError;
 import org.apache.camel.Exchange;
 import org.apache.camel.Predicate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
-
-import static api.HttpRequestAllowlist.CONTENT_ENCODING;
-import static api.HttpRequestAllowlist.CONTENT_TYPE;
 
 /**
  * A stand-in for the legacy Factory-States API (FACTORY_SIMULATOR=on, never in production):
@@ -48,24 +45,24 @@ public class FactorySimulatorRoute extends RouteBuilder {
         Predicate busy = exchange -> exchange.getContext().getInflightRepository().size(DELIVERY) >= maxPendingDeliveries;
 
         from("direct:simulatedOrders").routeId("factory-simulator-orders").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none())
-                .setBody(method("factorySimulator", "ordersTaken"))
-                .bean("jsonResponses", "ok");
+                .setBody(method("factorySimulator", "ordersTaken"));
 
+        // The body, a JSON object, is bound by the REST DSL as a map.
         from("direct:simulateFactory").routeId("factory-simulator").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none().headers(CONTENT_TYPE, CONTENT_ENCODING))
                 .setBody(method("factorySimulator", "order"))
                 .delay(simple("{{simulator.latency-ms}}")).asyncDelayed()
                 .choice()
                     .when(method("factorySimulator", "fails"))
-                        .bean("jsonResponses", "error(*, 503, 'FACTORY_UNAVAILABLE', 'The simulated factory failed this order.')")
+                        .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(503))
+                        .setBody(constant(new ApiError("FACTORY_UNAVAILABLE", "The simulated factory failed this order.")))
                     .when(busy)
-                        .bean("jsonResponses", "error(*, 503, 'FACTORY_BUSY', 'The simulated factory has too many deliveries waiting.')")
+                        .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(503))
+                        .setBody(constant(new ApiError("FACTORY_BUSY", "The simulated factory has too many deliveries waiting.")))
                     .otherwise()
                         .setVariable("jobId", method("factorySimulator", "newJobId"))
                         .wireTap("seda:simulatedDeliveries")
                         .setBody(method("factorySimulator", "accepted"))
-                        .bean("jsonResponses", "created");
+                        .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201));
 
         from("seda:simulatedDeliveries?concurrentConsumers={{simulator.delivery-threads}}").routeId(DELIVERY)
                 .errorHandler(defaultErrorHandler().maximumRedeliveries(callbackRetries)

@@ -1,17 +1,14 @@
 package routes;
 
 import api.ApiException;
-import api.HttpRequestAllowlist;
 import catalogue.Product;
 import config.DatabaseConfiguration;
 import java.util.List;
 import java.util.Map;
+import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.springframework.dao.DuplicateKeyException;
 
-import static api.HttpRequestAllowlist.AUTHORIZATION;
-import static api.HttpRequestAllowlist.CONTENT_ENCODING;
-import static api.HttpRequestAllowlist.CONTENT_TYPE;
 import static org.apache.camel.support.builder.ExpressionBuilder.bodyExpression;
 
 /** The catalogue: anyone may read it, admins create and change products. */
@@ -21,7 +18,6 @@ public class ProductRoute extends RouteBuilder {
     public void configure() {
         // A page at a time, by SKU (api/ListPages).
         from("direct:listProducts").routeId("list-products").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none().query("limit", "cursor"))
                 .setHeader("rows", method("productPages", "rowsToRead"))
                 .setHeader("after", method("productPages", "after"))
                 .choice()
@@ -32,30 +28,22 @@ public class ProductRoute extends RouteBuilder {
                 .end()
                 .bean("productPages", "cut")
                 // Typed, where method(Product.class, "fromRows") would find the method by reflection on every read.
-                .setBody(bodyExpression(List.class, Product::fromRows))
-                .bean("jsonResponses", "ok")
-                .bean("productPages", "announceNext");
+                .setBody(bodyExpression(List.class, Product::fromRows));
 
         from("direct:getProduct").routeId("get-product").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none().path("sku"))
-                .bean("productRequests", "checkSku")
                 .to("sql:classpath:sql/products/find.sql?outputType=SelectOne")
                 .filter(body().isNull())
                     .throwException(ApiException.unknownSku())
                 .end()
-                .setBody(bodyExpression(Map.class, Product::fromRow))
-                .bean("jsonResponses", "ok");
+                .setBody(bodyExpression(Map.class, Product::fromRow));
 
+        // The body is a catalogue.ProductInput.
         from("direct:putProduct").routeId("put-product").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none().headers(AUTHORIZATION, CONTENT_TYPE, CONTENT_ENCODING).path("sku"))
-                .bean("adminAuthorization", "check")
-                .bean("productRequests", "parse")
                 .to("direct:saveProduct")
                 .to("sql:classpath:sql/products/find.sql?outputType=SelectOne&outputHeader=saved")
                 .setBody(method(Product.class, "fromRow(${header.saved})"))
-                .choice()
-                    .when(header("previousStock").isNull()).bean("jsonResponses", "created")
-                    .otherwise().bean("jsonResponses", "ok");
+                .filter(header("previousStock").isNull())
+                    .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(201));
 
         // The stock movement and the new stock commit together, computed against the locked row.
         // Read committed: the locking read of a SKU not created yet locks no gap, so admins creating
@@ -64,7 +52,8 @@ public class ProductRoute extends RouteBuilder {
         from("direct:saveProduct").routeId("save-product").routeConfigurationId(ApiErrorHandling.TRANSACTED)
                 .onException(DuplicateKeyException.class)
                     .handled(true)
-                    .bean("jsonResponses", "changedMeanwhile")
+                    .process(ApiErrorHandling.tryAgainShortly("Another request was creating this product at the same moment;"
+                            + " try again shortly."))
                     .markRollbackOnly()
                 .end()
                 .transacted(DatabaseConfiguration.READ_COMMITTED)

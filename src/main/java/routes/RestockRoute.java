@@ -1,7 +1,6 @@
 package routes;
 
 import api.ApiException;
-import api.HttpRequestAllowlist;
 import operations.TraceContext;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
@@ -18,7 +17,6 @@ public class RestockRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("direct:restockCallback").routeId("restock").routeConfigurationId(ApiErrorHandling.ID)
-                .process(HttpRequestAllowlist.none().query("request", "signature"))
                 // The CallbackUrl carries the trace context of the factory call (README, "Following one restock").
                 .process(TraceContext.OF_CALLER)
                 .bean("callbackSigner", "verify")
@@ -26,8 +24,7 @@ public class RestockRoute extends RouteBuilder {
                 .to("direct:fulfil")
                 .setBody(method(Delivery.class, "of(${header.callbackResult}, ${variable.added})"))
                 .setProperty(TraceContext.SKU, simple("${body.sku}"))
-                .log("Restock request ${header.request} delivered: ${body.added} of ${body.sku} added, ${body.stock} in stock")
-                .bean("jsonResponses", "ok");
+                .log("Restock request ${header.request} delivered: ${body.added} of ${body.sku} added, ${body.stock} in stock");
 
         from("direct:fulfil").routeId("fulfil").routeConfigurationId(ApiErrorHandling.TRANSACTED)
                 .transacted()

@@ -1,8 +1,6 @@
 package simulator;
 
 import api.ApiException;
-import api.HttpRequestAllowlist;
-import api.JsonRequests;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.Body;
-import org.apache.camel.Header;
-import org.apache.camel.TypeConverter;
 import org.apache.camel.Variable;
 
 /**
@@ -34,7 +30,6 @@ public final class FactorySimulator {
     private static final int MAX_FIELD_LENGTH = 512;
 
     private final ObjectMapper mapper;
-    private final JsonRequests json;
     private final String callbackPrefix;
     private final double failureRate;
     private final double duplicateRate;
@@ -43,10 +38,8 @@ public final class FactorySimulator {
     private final Map<String, Integer> ordersTaken;
 
     /** @param publicBaseUrl where this app's callback is, without a trailing slash */
-    public FactorySimulator(ObjectMapper mapper, JsonRequests json, String publicBaseUrl, double failureRate,
-                            double duplicateRate, int maxOrdersCounted) {
+    public FactorySimulator(ObjectMapper mapper, String publicBaseUrl, double failureRate, double duplicateRate, int maxOrdersCounted) {
         this.mapper = mapper;
-        this.json = json;
         this.callbackPrefix = publicBaseUrl + "/api/restock?";
         this.failureRate = failureRate;
         this.duplicateRate = duplicateRate;
@@ -59,12 +52,11 @@ public final class FactorySimulator {
     }
 
     /**
-     * The order in the body, checked like any request (JSON in UTF-8, at most MAX_BODY_BYTES)
-     * and cut down to the legacy fields, as JSON text; 400 when its CallbackUrl is not this app's.
+     * The order in the body cut down to the legacy fields, as JSON text; 400 when its CallbackUrl is
+     * not this app's.
      */
-    public String order(@Body Object body, TypeConverter converter, @Header(HttpRequestAllowlist.CONTENT_TYPE) String contentType,
-                        @Header(HttpRequestAllowlist.CONTENT_ENCODING) String contentEncoding) throws JsonProcessingException {
-        JsonNode request = json.object(body, converter, contentType, contentEncoding);
+    public String order(@Body Map<String, Object> body) {
+        JsonNode request = mapper.valueToTree(body);
         ObjectNode order = mapper.createObjectNode();
         for (String field : ORDER_FIELDS) {
             JsonNode value = request.get(field);
@@ -80,7 +72,7 @@ public final class FactorySimulator {
             throw ApiException.badRequest("INVALID_CALLBACK_URL",
                     "'CallbackUrl' must be this app's own callback, " + callbackPrefix + "…; the simulator calls back nowhere else.");
         }
-        return mapper.writeValueAsString(order);
+        return order.toString();
     }
 
     private boolean isOurCallback(String callbackUrl) {

@@ -26,7 +26,7 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import com.networknt.schema.oas.OpenApi31;
+import com.networknt.schema.oas.OpenApi30;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
@@ -68,7 +68,7 @@ class ApiContractRouteTest extends RouteTestSupport {
 
         assertThat(yaml.statusCode()).isEqualTo(200);
         assertThat(yaml.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/yaml"));
-        assertThat(yaml.body()).as("YAML as people write it").startsWith("openapi: 3.1.0\n");
+        assertThat(yaml.body()).as("YAML as people write it").startsWith("openapi: 3.0.3\n");
         assertThat(json.statusCode()).isEqualTo(200);
         assertThat(json.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
         assertThat(JSON.readTree(json.body()).equals(JSON.readTree(JSON.writeValueAsString(new YAMLMapper().readTree(yaml.body())))))
@@ -232,9 +232,9 @@ class ApiContractRouteTest extends RouteTestSupport {
 
         Contract(String json) throws IOException {
             document = JSON.readTree(json);
-            factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012, builder -> builder
-                    .metaSchema(OpenApi31.getInstance())
-                    .defaultMetaSchemaIri(OpenApi31.getInstance().getIri())
+            factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, builder -> builder
+                    .metaSchema(OpenApi30.getInstance())
+                    .defaultMetaSchemaIri(OpenApi30.getInstance().getIri())
                     .schemaLoaders(loaders -> loaders.schemas(Map.of(DOCUMENT_IRI, json))));
         }
 

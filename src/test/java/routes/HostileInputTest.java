@@ -33,9 +33,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What a hostile client tries beyond the bad-requests corpus: setting the routes' internal
- * state, sending the admin token where it does not belong, loose parsing, hidden characters,
- * slow connections and the factory simulator as a relay. Each is refused or ignored, changes
- * nothing it should not, and the app logs nothing about it above INFO.
+ * state, sending the admin token where it does not belong, loose parsing, hidden characters and
+ * the factory simulator as a relay. Each is refused or ignored, changes nothing it should not, and
+ * the app logs nothing about it above INFO. Slow connections and HTTP/2 are the load balancer's
+ * (SlowClientsMeetTheBalancerIT).
  */
 class HostileInputTest {
 
@@ -236,141 +237,9 @@ class HostileInputTest {
             assertThat(admin.body().get("checks").findValuesAsText("name")).contains("database");
         }
 
-        @Test
-        void cleartextHttp2IsNotSpoken() throws Exception {
-            HttpResponse<String> answer = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()
-                    .send(HttpRequest.newBuilder(URI.create(baseUrl() + "/api/products")).build(), HttpResponse.BodyHandlers.ofString());
-
-            assertThat(answer.statusCode()).isEqualTo(200);
-            assertThat(answer.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
-        }
-
         private HttpResponse<String> head(String path) throws Exception {
             return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString());
-        }
-    }
-
-    /** The limits a slow client meets, made short; driven over plain sockets to send exactly as slowly as wanted. */
-    @Nested
-    class SlowClients extends RouteTestSupport {
-
-        private static final int HEADER_READ_MS = 1000;
-        private static final int BODY_READ_MS = 1000;
-        private static final int IDLE_MS = 1500;
-
-        @Override
-        protected Map<String, String> extraProperties() {
-            return Map.of("http.header-read-timeout-ms", String.valueOf(HEADER_READ_MS),
-                    "http.body-read-timeout-ms", String.valueOf(BODY_READ_MS),
-                    "http.idle-timeout-ms", String.valueOf(IDLE_MS));
-        }
-
-        @Test
-        void aHalfSentRequestIsClosedOnceTheHeaderReadTimeoutIsOver() throws Exception {
-            try (AppLog log = AppLog.capture(); Socket socket = connect()) {
-                long start = System.nanoTime();
-                write(socket, "POST /api/orders HTTP/1.1\r\nHost: localhost\r\nContent-Ty");
-
-                assertThat(readUntilClosed(socket)).as("anything the server sent").isEmpty();
-                assertThat(millisSince(start)).isBetween(HEADER_READ_MS - 100L, HEADER_READ_MS + 4000L);
-                log.assertQuietFor(0);
-            }
-        }
-
-        @Test
-        void anIdleKeptAliveConnectionIsClosedOnceTheIdleTimeoutIsOver() throws Exception {
-            try (AppLog log = AppLog.capture(); Socket socket = connect()) {
-                write(socket, "GET /api/products HTTP/1.1\r\nHost: localhost\r\n\r\n");
-                assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200");
-                long answered = System.nanoTime();
-
-                assertThat(readUntilClosed(socket)).isEmpty();
-                assertThat(millisSince(answered)).isBetween(IDLE_MS - 100L, IDLE_MS + 4000L);
-                log.assertQuietFor(0);
-            }
-        }
-
-        @Test
-        void aKeptAliveConnectionServesTheNextRequestThatComesInTime() throws Exception {
-            try (Socket socket = connect()) {
-                for (int i = 0; i < 3; i++) {
-                    write(socket, "GET /api/products/CP-502101 HTTP/1.1\r\nHost: localhost\r\n\r\n");
-                    assertThat(readAnswer(socket)).startsWith("HTTP/1.1 200");
-                }
-            }
-        }
-
-        @Test
-        void aBodyDrippingInIsAnswered408OnceTheBodyReadTimeoutIsOverAndSellsNothing() throws Exception {
-            int before = stockOf("CP-502101");
-            byte[] body = ORDER.getBytes(StandardCharsets.UTF_8);
-            ScheduledExecutorService dripper = Executors.newSingleThreadScheduledExecutor();
-            try (AppLog log = AppLog.capture(); Socket socket = connect()) {
-                long start = System.nanoTime();
-                write(socket, "POST /api/orders HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
-                        + body.length + "\r\n\r\n");
-                // One byte every 100 ms: never idle for long, yet never done in time.
-                OutputStream out = socket.getOutputStream();
-                int[] sent = {0};
-                dripper.scheduleAtFixedRate(() -> {
-                    try {
-                        if (sent[0] < body.length - 1) {
-                            out.write(body[sent[0]++]);
-                            out.flush();
-                        }
-                    } catch (IOException closed) {
-                        dripper.shutdown();
-                    }
-                }, 0, 100, TimeUnit.MILLISECONDS);
-
-                String answer = readUntilClosed(socket);
-
-                assertThat(answer).startsWith("HTTP/1.1 408").contains("\"error\":\"REQUEST_TIMEOUT\"");
-                assertThat(millisSince(start)).isBetween(BODY_READ_MS - 100L, BODY_READ_MS + 4000L);
-                log.assertQuietFor(1);
-            } finally {
-                dripper.shutdownNow();
-            }
-            assertThat(stockOf("CP-502101")).isEqualTo(before);
-        }
-
-        private Socket connect() throws IOException {
-            Socket socket = new Socket("127.0.0.1", URI.create(baseUrl()).getPort());
-            // A server that never closes fails the test here instead of hanging it.
-            socket.setSoTimeout(10_000);
-            return socket;
-        }
-
-        private static void write(Socket socket, String text) throws IOException {
-            socket.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-        }
-
-        /** Everything until the server closes the connection. */
-        private static String readUntilClosed(Socket socket) throws IOException {
-            ByteArrayOutputStream all = new ByteArrayOutputStream();
-            socket.getInputStream().transferTo(all);
-            return all.toString(StandardCharsets.UTF_8);
-        }
-
-        /** One answer: its head, then as many body bytes as its Content-Length says. */
-        private static String readAnswer(Socket socket) throws IOException {
-            InputStream in = socket.getInputStream();
-            ByteArrayOutputStream head = new ByteArrayOutputStream();
-            while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-                int next = in.read();
-                assertThat(next).as("the answer's head, so far: " + head).isNotNegative();
-                head.write(next);
-            }
-            String text = head.toString(StandardCharsets.US_ASCII);
-            int length = text.lines().filter(line -> line.toLowerCase().startsWith("content-length:"))
-                    .mapToInt(line -> Integer.parseInt(line.substring("content-length:".length()).trim())).findFirst().orElse(0);
-            return text + new String(in.readNBytes(length), StandardCharsets.UTF_8);
-        }
-
-        private static long millisSince(long start) {
-            return Duration.ofNanos(System.nanoTime() - start).toMillis();
         }
     }
 

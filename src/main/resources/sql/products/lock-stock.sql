@@ -1,2 +1,2 @@
 -- The current stock, locked until the admin change commits.
-SELECT stock FROM products WHERE sku = :#${body.sku} FOR UPDATE
+SELECT stock FROM products WHERE sku = :#${header.sku} FOR UPDATE

@@ -2,4 +2,4 @@
 INSERT INTO stock_movements (sku, delta, reason, reference)
 SELECT sku, :#${body.stock} - stock, 'ADJUSTMENT', 'admin'
   FROM products
- WHERE sku = :#${body.sku} AND stock <> :#${body.stock}
+ WHERE sku = :#${header.sku} AND stock <> :#${body.stock}

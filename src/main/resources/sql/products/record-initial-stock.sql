@@ -1,4 +1,4 @@
 INSERT INTO stock_movements (sku, delta, reason, reference)
 SELECT sku, stock, 'ADJUSTMENT', 'admin'
   FROM products
- WHERE sku = :#${body.sku} AND stock > 0
+ WHERE sku = :#${header.sku} AND stock > 0
