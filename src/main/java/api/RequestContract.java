@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
@@ -35,6 +36,7 @@ import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.parameters.Parameter;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.spi.RestClientRequestValidator;
 import org.apache.camel.support.MessageHelper;
@@ -50,12 +52,13 @@ import org.apache.camel.support.MessageHelper;
  *
  * <p>Checked in the order a client would fix them: a header or parameter the operation reads sent
  * twice; the admin token where the document asks for it; the body's media type, encoding and size;
- * its JSON; the document's schemas; text a person reads (format {@code visible-text}).
+ * its JSON; the document's schemas; text a person reads ({@code x-visible-text}).
  */
 public final class RequestContract implements RestClientRequestValidator {
 
-    private static final String VISIBLE_TEXT = "visible-text";
+    private static final String VISIBLE_TEXT = "x-visible-text";
     private static final String REFUSAL = "refusal";
+    private static final Set<String> METHODS_WITH_A_BODY = Set.of("POST", "PUT", "PATCH", "DELETE");
 
     private final ObjectMapper answers;
     private final AdminAuthorization admin;
@@ -88,9 +91,7 @@ public final class RequestContract implements RestClientRequestValidator {
             return null;
         }
         HttpServerRequest http = message.getRequest();
-        ReadBody body = new ReadBody(exchange.getMessage().getBody(byte[].class));
-        // The REST binding reads the body again.
-        MessageHelper.resetStreamCache(exchange.getMessage());
+        ReadBody body = new ReadBody(METHODS_WITH_A_BODY.contains(http.method().name()) ? bytes(exchange.getMessage()) : null);
         OpenAPI document = exchange.getProperty(Exchange.REST_OPENAPI, OpenAPI.class);
         ApiException refused;
         if (document == null) {
@@ -116,6 +117,16 @@ public final class RequestContract implements RestClientRequestValidator {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("The error shape cannot be written", e);
         }
+    }
+
+    private static byte[] bytes(Message message) {
+        if (message.getBody() == null) {
+            return null;
+        }
+        byte[] bytes = message.getBody(byte[].class);
+        // The REST binding reads the body again.
+        MessageHelper.resetStreamCache(message);
+        return bytes;
     }
 
     private OpenApiInteractionValidator validator(OpenAPI document) {
@@ -165,7 +176,8 @@ public final class RequestContract implements RestClientRequestValidator {
         }
         for (Map.Entry<String, Schema> property : Optional.ofNullable(schema.getProperties()).orElse(Map.of()).entrySet()) {
             JsonNode value = body.get(property.getKey());
-            if (VISIBLE_TEXT.equals(property.getValue().getFormat()) && value != null && value.isTextual()
+            Map<String, Object> extensions = property.getValue().getExtensions();
+            if (extensions != null && Boolean.TRUE.equals(extensions.get(VISIBLE_TEXT)) && value != null && value.isTextual()
                     && !VisibleText.readable(value.textValue())) {
                 return ApiException.badRequest("INVALID_" + upperSnake(property.getKey()),
                         "'" + property.getKey() + "' must be " + rule(property.getValue(), document) + ".");

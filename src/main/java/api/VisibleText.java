@@ -1,7 +1,7 @@
 package api;
 
 /**
- * The {@code visible-text} format of the OpenAPI document: text a person reads elsewhere (the
+ * What {@code x-visible-text} in the OpenAPI document asks of a string: text a person reads elsewhere (the
  * catalogue, an ops email) holds nothing that breaks lines, reorders or hides what is shown
  * (control characters, line separators, formatting characters such as bidirectional overrides and
  * zero-width spaces), nothing that is not a character at all (unpaired surrogates,

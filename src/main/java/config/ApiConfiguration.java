@@ -8,11 +8,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.concurrent.atomic.AtomicBoolean;
 import http.ApiPortHttpEngine;
 import http.HttpEdge;
 import http.UnservedPaths;
 import operations.BusinessMetrics;
-import operations.ContextLifecycleNotifier;
 import operations.ServingState;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
@@ -22,6 +22,7 @@ import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import routes.ApiContractRoute;
 
 /** What every HTTP route shares: JSON in and out, the contract requests are held to, the admin check, the edge. */
@@ -97,16 +98,25 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
                 context.resolvePropertyPlaceholders("{{camel.management.metrics-path:/observe/metrics}}"),
                 Long.parseLong(context.resolvePropertyPlaceholders("{{camel.server.max-body-size}}")));
         context.addRoutePolicyFactory(new UnservedPaths(ApiContractRoute.ROUTE_ID, mapper));
-        // Camel's HTTP servers are up then, and the routes not started yet.
-        context.getManagementStrategy().addEventNotifier(new ContextLifecycleNotifier() {
+        // As the first route starts, Camel's HTTP servers are up (services start before routes).
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            private final AtomicBoolean installed = new AtomicBoolean();
+
+            {
+                setIgnoreExchangeEvents(true);
+                setIgnoreStepEvents(true);
+            }
+
             @Override
             public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextRoutesStartingEvent;
+                return event instanceof CamelEvent.RouteStartingEvent && !installed.get();
             }
 
             @Override
             public void notify(CamelEvent event) {
-                edge.install(context, apiPort, managementPort);
+                if (installed.compareAndSet(false, true)) {
+                    edge.install(context, apiPort, managementPort);
+                }
             }
         });
     }

@@ -26,10 +26,9 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * One SNS and one SQS client for every route, so real AWS, LocalStack, Floci and fauxqs differ
- * only in endpoint, region and credentials. Building them takes a noticeable share of a start, and
- * only the restock pipeline uses them, so they are made on first use: by the pipeline's start
- * (RestockPipelineConfiguration), once the HTTP routes serve, which also provisions the stack
- * there when AWS_PROVISION asks for it.
+ * only in endpoint, region and credentials, each call bounded by AWS_API_CALL_TIMEOUT_MS. With
+ * AWS_PROVISION (an emulator) the topic and queues are made before any route starts; on AWS the
+ * stack owns them (deploy/cloudformation.yaml).
  */
 public class AwsConfiguration implements CamelConfiguration, CamelContextAware {
 
@@ -44,6 +43,31 @@ public class AwsConfiguration implements CamelConfiguration, CamelContextAware {
     private String endpointUrl;
     @PropertyInject("aws.api-call-timeout-ms")
     private long apiCallTimeoutMs;
+    @PropertyInject("aws.provision")
+    private boolean provision;
+    @PropertyInject("aws.stock-topic")
+    private String topic;
+    @PropertyInject("aws.stock-queue")
+    private String queue;
+    @PropertyInject("aws.stock-dlq")
+    private String dlq;
+    @PropertyInject("aws.queue-retention-s")
+    private int queueRetentionS;
+    @PropertyInject("aws.dlq-retention-s")
+    private int dlqRetentionS;
+    @PropertyInject("aws.visibility-timeout-s")
+    private int visibilityTimeoutS;
+    @PropertyInject("aws.max-receive-count")
+    private int maxReceiveCount;
+
+    @Override
+    public void configure(CamelContext context) {
+        if (provision) {
+            new StackProvisioner(context.getRegistry().lookupByNameAndType("snsClient", SnsClient.class),
+                    context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class))
+                    .provision(new StackProvisioner.Stack(topic, queue, dlq, queueRetentionS, dlqRetentionS, visibilityTimeoutS, maxReceiveCount));
+        }
+    }
 
     @BindToRegistry(lazy = true)
     public SnsClient snsClient() {

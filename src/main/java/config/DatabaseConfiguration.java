@@ -1,21 +1,19 @@
 package config;
 
 import java.sql.SQLException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import operations.DatabaseHealthCheck;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -23,8 +21,8 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The pooled DataSource camel-sql uses, the schema migrated by Flyway before any route
- * starts, and the transaction policies behind {@code transacted()} and
+ * The pooled DataSource camel-sql uses, the schema migrated by Flyway before any route is made,
+ * and the transaction policies behind {@code transacted()} and
  * {@code transacted(DatabaseConfiguration.READ_COMMITTED)}.
  */
 public class DatabaseConfiguration implements CamelConfiguration {
@@ -61,8 +59,8 @@ public class DatabaseConfiguration implements CamelConfiguration {
         pool.setPassword(password);
         pool.setMaximumPoolSize(poolSize);
         pool.setConnectionTimeout(connectionTimeoutMs);
-        // The app fails at start, not on the first order, when the database cannot be reached; but a
-        // database that comes up with (or just after) the app is waited for, up to DB_STARTUP_WAIT_MS.
+        // A database that comes up with (or just after) the app is waited for, up to DB_STARTUP_WAIT_MS;
+        // one that never does fails the start, not the first order.
         pool.setInitializationFailTimeout(startupWaitMs);
         if (pool.getJdbcUrl().startsWith("jdbc:mysql:")) {
             // A batch of orders writes its rows as one multi-row INSERT: one round trip while
@@ -78,51 +76,47 @@ public class DatabaseConfiguration implements CamelConfiguration {
             // API is on the classpath; Camel's sql spans already show them (config.TracingConfiguration).
             pool.addDataSourceProperty("openTelemetry", "DISABLED");
         }
-        // The pool opens on first use, which is the migration below.
         HikariDataSource dataSource = new HikariDataSource();
         pool.copyStateTo(dataSource);
-
-        // Connecting and migrating is mostly waiting for the database, so it runs while the AWS
-        // clients and the routes are made; the routes start only once it is done.
-        ExecutorService migrator = context.getExecutorServiceManager().newSingleThreadExecutor(this, "database-migration");
-        CompletableFuture<Void> migrated = CompletableFuture.runAsync(
-                () -> Flyway.configure().dataSource(dataSource).load().migrate(), migrator);
-        migrated.whenComplete((done, failure) -> migrator.shutdown());
+        migrate(context, dataSource);
 
         DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("transactionManager", transactionManager);
-        context.getRegistry().bind("databaseHealthCheck", new DatabaseHealthCheck(dataSource));
         context.getRegistry().bind("PROPAGATION_REQUIRED", new SpringTransactionPolicy(transactionManager));
         TransactionTemplate readCommitted = new TransactionTemplate(transactionManager);
         readCommitted.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         context.getRegistry().bind(READ_COMMITTED, new SpringTransactionPolicy(readCommitted));
+        // H2 would close itself as the JVM begins to exit, in the middle of the drain a stop starts
+        // with (application.properties, db.url); the pool closes once the context has stopped.
         context.addService(new ServiceSupport() {
-            @Override
-            protected void doStart() throws Exception {
-                String address = withoutCredentials(url);
-                try {
-                    try {
-                        migrated.get(connectionTimeoutMs, TimeUnit.MILLISECONDS);
-                    } catch (TimeoutException stillWaiting) {
-                        LOG.info("Still connecting to (or migrating) the database at {} after {} ms; waiting up to"
-                                + " DB_STARTUP_WAIT_MS ({} s) from the first try", address, connectionTimeoutMs, startupWaitMs / 1000);
-                        migrated.get();
-                    }
-                } catch (ExecutionException e) {
-                    if (isConnectionFailure(e.getCause())) {
-                        throw new IllegalStateException("The database at " + address + " did not answer within "
-                                + startupWaitMs / 1000 + " s (DB_STARTUP_WAIT_MS): " + e.getCause().getMessage(), e.getCause());
-                    }
-                    throw e.getCause() instanceof Exception cause ? cause : e;
-                }
-            }
-
             @Override
             protected void doStop() {
                 dataSource.close();
             }
         }, true, true);
+    }
+
+    /** Connects (the pool opens on its first use, waiting up to DB_STARTUP_WAIT_MS) and brings the schema up to date. */
+    private void migrate(CamelContext context, HikariDataSource dataSource) {
+        String address = withoutCredentials(url);
+        ScheduledExecutorService clock = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "database-wait");
+        ScheduledFuture<?> stillWaiting = clock.schedule(() -> LOG.info("Still connecting to (or migrating) the database at {} after"
+                + " {} ms; waiting up to DB_STARTUP_WAIT_MS ({} s) from the first try", address, connectionTimeoutMs, startupWaitMs / 1000),
+                connectionTimeoutMs, TimeUnit.MILLISECONDS);
+        try {
+            Flyway.configure().dataSource(dataSource).load().migrate();
+        } catch (FlywayException e) {
+            SQLException unreachable = connectionFailure(e);
+            if (unreachable != null) {
+                throw new IllegalStateException("The database at " + address + " did not answer within "
+                        + startupWaitMs / 1000 + " s (DB_STARTUP_WAIT_MS): " + unreachable.getMessage(), e);
+            }
+            throw e;
+        } finally {
+            stillWaiting.cancel(false);
+            context.getExecutorServiceManager().shutdown(clock);
+        }
     }
 
     /** The JDBC URL as an operator may read it: no user or password in it, no query parameters. */
@@ -131,12 +125,12 @@ public class DatabaseConfiguration implements CamelConfiguration {
     }
 
     /** SQL state class 08: the connection could not be made (or was lost), whatever the driver. */
-    private static boolean isConnectionFailure(Throwable failure) {
+    private static SQLException connectionFailure(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("08")) {
-                return true;
+                return sql;
             }
         }
-        return false;
+        return null;
     }
 }

@@ -1,37 +1,33 @@
 package config;
 
-import java.util.List;
+import java.sql.Connection;
+import java.time.Duration;
+
+import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import operations.BusinessMetrics;
+import operations.Dependencies;
 import operations.ReplicaIdentity;
 import operations.ServingHealthCheck;
 import operations.ServingState;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.service.ServiceSupport;
+import restock.StockQueueBacklog;
 import sales.OrderBatches;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.Topic;
 
 /**
- * The business meters, in the same registry as Camel's own so that /observe/metrics shows both.
- * Bound at start rather than on first use: every series exists from the start, at 0, instead of
- * appearing with its first event (and Prometheus sees that first increment too). And whether the
- * app is serving (ServingState), with its readiness check. The JVM's own meters (memory, GC,
- * threads, CPU) are bound just after the start: no request needs them, and binding them through
- * camel.metrics.binders, which first reads an index of every binder there is, took a noticeable
- * share of a start.
+ * The business meters, in the same registry as Camel's own so that /observe/metrics shows both,
+ * bound at start so that every series exists from the start, at 0; whether the app is serving
+ * (ServingState), which is all readiness says; and the dependencies, checked in the background.
  */
 public class OperationsConfiguration implements CamelConfiguration {
 
@@ -39,17 +35,6 @@ public class OperationsConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
         PrometheusMeterRegistry meters = meterRegistry(registry);
-        context.addStartupListener(new StartupListener() {
-            @Override
-            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
-                // Bound once the routes serve: see onCamelContextFullyStarted.
-            }
-
-            @Override
-            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) throws Exception {
-                bindJvmMeters(started, meters);
-            }
-        });
         BusinessMetrics metrics = new BusinessMetrics(meters);
         registry.bind("businessMetrics", metrics);
         registry.bind("replicaIdentity", ReplicaIdentity.ofThisProcess());
@@ -70,20 +55,40 @@ public class OperationsConfiguration implements CamelConfiguration {
         Gauge.builder("donut.orders.waiting", orderBatches, OrderBatches::waiting)
                 .description("Orders waiting while another request sells the batch of their product")
                 .register(meters);
+
+        Dependencies dependencies = dependencies(context, meters);
+        dependencies.healthChecks().forEach(HealthCheckRegistry.get(context)::register);
+        context.addService(dependencies, true, true);
     }
 
-    private static void bindJvmMeters(CamelContext context, MeterRegistry meters) throws Exception {
-        JvmGcMetrics gc = new JvmGcMetrics();
-        for (MeterBinder binder : List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ProcessorMetrics())) {
-            binder.bindTo(meters);
-        }
-        // It listens to the JVM's GC notifications until closed.
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                gc.close();
-            }
-        }, true, true);
+    private static Dependencies dependencies(CamelContext context, PrometheusMeterRegistry meters) {
+        Registry registry = context.getRegistry();
+        Duration timeout = Duration.ofMillis(Long.parseLong(context.resolvePropertyPlaceholders("{{aws.health-check-timeout-ms}}")));
+        String topic = context.resolvePropertyPlaceholders("{{aws.stock-topic}}");
+        DataSource database = registry.lookupByNameAndType("dataSource", DataSource.class);
+        return new Dependencies(context, Duration.ofMillis(Long.parseLong(context.resolvePropertyPlaceholders("{{health.check-ms}}"))), meters,
+                new Dependencies.Probe("database", () -> {
+                    try (Connection connection = database.getConnection()) {
+                        if (!connection.isValid((int) Math.max(1, timeout.toSeconds()))) {
+                            throw new IllegalStateException("its connection is not valid");
+                        }
+                    }
+                    return null;
+                }),
+                new Dependencies.Probe("sns", () -> {
+                    // ListTopics is what the app is already allowed to call (deploy/iam-policy.json).
+                    boolean found = registry.lookupByNameAndType("snsClient", SnsClient.class)
+                            .listTopicsPaginator(request -> request.overrideConfiguration(call -> call.apiCallTimeout(timeout)))
+                            .topics().stream().map(Topic::topicArn).anyMatch(arn -> arn.equals(topic) || arn.endsWith(":" + topic));
+                    if (!found) {
+                        throw new IllegalStateException("SNS answers but has no topic " + topic);
+                    }
+                    return null;
+                }),
+                new Dependencies.Probe("sqs", () -> {
+                    registry.lookupByNameAndType("stockQueueBacklog", StockQueueBacklog.class).waitingMessages();
+                    return null;
+                }));
     }
 
     /**

@@ -5,8 +5,6 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.spi.ComponentCustomizer;
 import restock.CallbackSigner;
 import restock.FactoryOrders;
 import restock.Failures;
@@ -43,20 +41,6 @@ public class RestockConfiguration implements CamelConfiguration {
     public FactoryOrders factoryOrders(@BeanInject("objectMapper") ObjectMapper mapper, @BeanInject("callbackSigner") CallbackSigner signer,
                                        @PropertyInject("factory.requester") String requester) {
         return new FactoryOrders(mapper, signer, requester);
-    }
-
-    /**
-     * FACTORY_TIMEOUT_MS bounds every HTTP call to the factory (and the simulator's callbacks).
-     * Applied when the http component is made, by the first route that calls out, which starts
-     * with the restock pipeline (RestockPipelineConfiguration), not on the way to the first request.
-     */
-    @BindToRegistry(lazy = true)
-    public ComponentCustomizer factoryCallTimeouts(@PropertyInject("factory.timeout-ms") long timeoutMs) {
-        return ComponentCustomizer.forType(HttpComponent.class, http -> {
-            http.setConnectTimeout(timeoutMs);
-            http.setResponseTimeout(timeoutMs);
-            http.setSoTimeout(timeoutMs);
-        });
     }
 
     @BindToRegistry(lazy = true)

@@ -1,9 +1,14 @@
 package config;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.apache.camel.CamelConfiguration;
@@ -28,6 +33,17 @@ public class StartupChecks implements CamelConfiguration {
     private record Rule(String property, String variable, String expectation, Predicate<String> valid) {
     }
 
+    /** A setting {@code {{env:VARIABLE:default}}} of application.properties. */
+    private record Setting(String property, String variable, String fallback) {
+    }
+
+    private static final Pattern ENV_SETTING = Pattern.compile("^([\\w.-]+)\\s*=\\s*\\{\\{env:([A-Z0-9_]+):([^{}]*)}}\\s*$");
+
+    /**
+     * Where a whole number or a true/false would be taken as it comes, however wrong for the app: the
+     * ranges Camel and the libraries do not check at start. Every other number and boolean is held to
+     * its kind by {@link #kinds}.
+     */
     private static final List<Rule> RULES = List.of(
             intRule("app.port", "PORT", 1, 65535),
             intRule("app.management-port", "MANAGEMENT_PORT", 1, 65535),
@@ -35,14 +51,10 @@ public class StartupChecks implements CamelConfiguration {
                     v -> v.startsWith("jdbc:mysql:") || v.startsWith("jdbc:mariadb:") || v.startsWith("jdbc:h2:")),
             intRule("db.pool-size", "DB_POOL_SIZE", 1, 200),
             intRule("db.connection-timeout-ms", "DB_CONNECTION_TIMEOUT_MS", 250, 600_000),
-            intRule("db.startup-wait-ms", "DB_STARTUP_WAIT_MS", 1, 600_000),
             new Rule("aws.region", "AWS_REGION", "an AWS region such as ap-northeast-2", v -> REGION.matcher(v).matches()),
             new Rule("aws.endpoint-url", "AWS_ENDPOINT_URL", "empty (real AWS) or an http(s) URL", StartupChecks::emptyOrHttpUrl),
             new Rule("tracing.otlp-endpoint", "OTEL_EXPORTER_OTLP_ENDPOINT", "empty (no tracing) or an http(s) URL",
                     StartupChecks::emptyOrHttpUrl),
-            intRule("aws.api-call-timeout-ms", "AWS_API_CALL_TIMEOUT_MS", 100, 600_000),
-            intRule("aws.health-check-timeout-ms", "AWS_HEALTH_CHECK_TIMEOUT_MS", 100, 60_000),
-            booleanRule("aws.provision", "AWS_PROVISION"),
             new Rule("aws.stock-topic", "STOCK_TOPIC", "a topic name or ARN", v -> RESOURCE_NAME.matcher(v).matches()),
             new Rule("aws.stock-queue", "STOCK_QUEUE", "a queue name", v -> RESOURCE_NAME.matcher(v).matches()),
             new Rule("aws.stock-dlq", "STOCK_DLQ", "a queue name", v -> RESOURCE_NAME.matcher(v).matches()),
@@ -50,49 +62,19 @@ public class StartupChecks implements CamelConfiguration {
             intRule("aws.dlq-retention-s", "STOCK_DLQ_RETENTION_S", 60, 1_209_600),
             intRule("aws.max-receive-count", "STOCK_QUEUE_MAX_RECEIVE_COUNT", 1, 1000),
             intRule("aws.visibility-timeout-s", "STOCK_QUEUE_VISIBILITY_TIMEOUT_S", 0, 43_200),
-            intRule("outbox.poll-delay-ms", "OUTBOX_POLL_MS", 10, 600_000),
-            intRule("outbox.batch-size", "OUTBOX_BATCH_SIZE", 1, 1000),
-            intRule("outbox.max-backoff-s", "OUTBOX_MAX_BACKOFF_S", 1, 3600),
-            intRule("outbox.claim-s", "OUTBOX_CLAIM_S", 1, 3600),
-            intRule("restock.publish-deadline-s", "RESTOCK_PUBLISH_DEADLINE_S", 1, 86_400),
+            intRule("aws.poll-wait-s", "AWS_POLL_WAIT_S", 0, 20),
             intRule("restock.republish-attempts", "RESTOCK_REPUBLISH_ATTEMPTS", 0, 100),
-            intRule("restock.publish-check-ms", "RESTOCK_PUBLISH_CHECK_MS", 100, 3_600_000),
             new Rule("sales.default-sku", "DEFAULT_SKU", "a product SKU", v -> v.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,63}")),
             intRule("sales.max-quantity", "MAX_ORDER_QUANTITY", 1, 1_000_000),
-            intRule("sales.max-batch", "ORDER_BATCH_MAX", 1, 1000),
             intRule("api.max-body-bytes", "MAX_BODY_BYTES", 1024, 10_485_760),
-            intRule("camel.server.max-body-size", "MAX_SERVER_BODY_BYTES", 1024, 104_857_600),
-            intRule("http.worker-threads", "HTTP_WORKER_THREADS", 1, 1000),
-            intRule("shutdown.drain-s", "SHUTDOWN_DRAIN_S", 0, 600),
             new Rule("app.public-base-url", "PUBLIC_BASE_URL", "an http(s) URL", StartupChecks::httpUrl),
             new Rule("factory.url", "FACTORY_URL", "an http(s) URL", StartupChecks::httpUrl),
-            booleanRule("factory.enabled", "FACTORY_ROUTE_ENABLED"),
-            intRule("factory.timeout-ms", "FACTORY_TIMEOUT_MS", 100, 600_000),
             intRule("factory.retry-attempts", "FACTORY_RETRY_ATTEMPTS", 0, 20),
-            intRule("factory.retry-delay-ms", "FACTORY_RETRY_DELAY_MS", 10, 600_000),
-            intRule("factory.max-retry-delay-ms", "FACTORY_MAX_RETRY_DELAY_MS", 10, 3_600_000),
-            intRule("factory.consumers", "FACTORY_CONSUMERS", 1, 64),
-            intRule("factory.lease-s", "FACTORY_LEASE_S", 1, 43_200),
-            intRule("factory.delivery-deadline-s", "FACTORY_DELIVERY_DEADLINE_S", 1, 2_592_000),
-            intRule("factory.deadline-check-ms", "FACTORY_DEADLINE_CHECK_MS", 100, 3_600_000),
-            intRule("aws.poll-wait-s", "AWS_POLL_WAIT_S", 0, 20),
             new Rule("ops.email", "OPS_EMAIL", "an email address", v -> EMAIL.matcher(v).matches()),
             new Rule("ops.from", "OPS_FROM", "an email address", v -> EMAIL.matcher(v).matches()),
-            new Rule("smtp.host", "SMTP_HOST", "a host name", v -> v.matches("[A-Za-z0-9.-]{1,253}")),
-            intRule("smtp.port", "SMTP_PORT", 1, 65535),
-            booleanRule("smtp.starttls", "SMTP_STARTTLS"),
-            intRule("smtp.timeout-ms", "SMTP_TIMEOUT_MS", 100, 600_000),
-            intRule("alert.retry-s", "ALERT_RETRY_S", 1, 43_200),
             new Rule("simulator.enabled", "FACTORY_SIMULATOR", "on or off", v -> v.equalsIgnoreCase("on") || v.equalsIgnoreCase("off")),
-            intRule("simulator.delay-ms", "SIMULATOR_DELAY_MS", 0, 600_000),
-            intRule("simulator.latency-ms", "SIMULATOR_LATENCY_MS", 0, 600_000),
             rateRule("simulator.failure-rate", "SIMULATOR_FAILURE_RATE"),
             rateRule("simulator.duplicate-rate", "SIMULATOR_DUPLICATE_RATE"),
-            intRule("simulator.delivery-threads", "SIMULATOR_DELIVERY_THREADS", 1, 64),
-            intRule("simulator.callback-retries", "SIMULATOR_CALLBACK_RETRIES", 0, 1000),
-            intRule("simulator.callback-retry-delay-ms", "SIMULATOR_CALLBACK_RETRY_DELAY_MS", 0, 600_000),
-            intRule("simulator.max-pending-deliveries", "SIMULATOR_MAX_PENDING_DELIVERIES", 1, 100_000),
-            intRule("simulator.max-orders-counted", "SIMULATOR_MAX_ORDERS_COUNTED", 1, 1_000_000),
             new Rule("security.admin-token", "ADMIN_TOKEN", "at least 16 characters", v -> v.length() >= 16),
             new Rule("security.callback-secret", "CALLBACK_SECRET", "at least 16 characters", v -> v.length() >= 16));
 
@@ -100,6 +82,12 @@ public class StartupChecks implements CamelConfiguration {
     public void configure(CamelContext context) {
         Settings properties = new Settings(context);
         List<String> problems = new ArrayList<>();
+        for (Rule rule : kinds(context)) {
+            String value = context.getPropertiesComponent().resolveProperty(rule.property()).orElse("").trim();
+            if (!rule.valid().test(value)) {
+                problems.add(rule.variable() + " must be " + rule.expectation());
+            }
+        }
         for (Rule rule : RULES) {
             String value = context.getPropertiesComponent().resolveProperty(rule.property()).orElse("").trim();
             if (!rule.valid().test(value)) {
@@ -182,8 +170,41 @@ public class StartupChecks implements CamelConfiguration {
         return problems;
     }
 
+    /**
+     * Every setting whose default is a whole number must be one, 0 or more (the smallest the app
+     * means by any of them), and every true-or-false setting true or false; the rules above narrow
+     * some. Read off application.properties, so that a new setting is held to its kind as it comes.
+     */
+    private static List<Rule> kinds(CamelContext context) {
+        List<Rule> kinds = new ArrayList<>();
+        for (Setting setting : settings(context)) {
+            if (setting.fallback().matches("\\d+")) {
+                kinds.add(intRule(setting.property(), setting.variable(), 0, Integer.MAX_VALUE));
+            } else if (setting.fallback().equals("true") || setting.fallback().equals("false")) {
+                kinds.add(booleanRule(setting.property(), setting.variable()));
+            }
+        }
+        return kinds;
+    }
+
+    private static List<Setting> settings(CamelContext context) {
+        List<Setting> settings = new ArrayList<>();
+        try (InputStream in = context.getClassResolver().loadResourceAsStream("application.properties")) {
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
+                Matcher setting = ENV_SETTING.matcher(line);
+                if (setting.matches()) {
+                    settings.add(new Setting(setting.group(1), setting.group(2), setting.group(3)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("application.properties cannot be read", e);
+        }
+        return settings;
+    }
+
     private static Rule intRule(String property, String variable, int min, int max) {
-        return new Rule(property, variable, "a whole number from " + min + " to " + max, v -> {
+        String range = max == Integer.MAX_VALUE ? "a whole number, " + min + " or more" : "a whole number from " + min + " to " + max;
+        return new Rule(property, variable, range, v -> {
             try {
                 int n = Integer.parseInt(v);
                 return n >= min && n <= max;

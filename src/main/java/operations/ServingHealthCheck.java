@@ -3,13 +3,15 @@ package operations;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
- * Readiness only: DOWN while the app starts, drains or stops (ServingState), so that a load
+ * Readiness, all of it: DOWN while the app starts, drains or stops (ServingState), so that a load
  * balancer sends requests only to an instance that takes them. Liveness stays up meanwhile: a
- * draining instance is stopping on purpose and must not be restarted for it.
+ * draining instance is stopping on purpose and must not be restarted for it. The dependencies are
+ * no part of it (Dependencies).
  */
-public final class ServingHealthCheck extends ReadinessCheck {
+public final class ServingHealthCheck extends AbstractHealthCheck {
 
     private final ServingState serving;
 

@@ -17,10 +17,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
  * How every HTTP route answers when something goes wrong, in the error shape of docs/design.md;
  * the REST binding writes it as JSON. Routes opt in with {@code routeConfigurationId}. Transacted
  * routes use {@link #TRANSACTED}: the same answers, but the transaction is rolled back and the
- * calling route stops there, so a handled failure never commits half a change. The route that
- * sells orders uses {@link #SELLING}: the same answers, and a batch the database chose as a
- * deadlock's victim is sold again first. Requests the OpenAPI document refuses never get here
- * (api.RequestContract).
+ * calling route stops there, so a handled failure never commits half a change. Requests the
+ * OpenAPI document refuses never get here (api.RequestContract).
  */
 public class ApiErrorHandling extends RouteConfigurationBuilder {
 
@@ -28,14 +26,30 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
     public static final String TRANSACTED = "api-errors-transacted";
     public static final String SELLING = "api-errors-selling";
 
+    private static final String DATABASE_UNAVAILABLE = "The stock database is not reachable right now; try again shortly.";
     /** Seconds before a retryable 503 is worth sending again (docs/design.md, Errors). */
     private static final String RETRY_AFTER_S = "1";
 
     @Override
     public void configuration() {
-        answerFailures(routeConfiguration(ID), false, false);
-        answerFailures(routeConfiguration(TRANSACTED), true, false);
-        answerFailures(routeConfiguration(SELLING), false, true);
+        answerFailures(routeConfiguration(ID), false);
+        answerFailures(routeConfiguration(TRANSACTED), true);
+        // A batch of orders the database rolled back whole as a deadlock's victim (sales/OrderBatches
+        // throws it to each order's exchange) is sold again, a new batch and transaction, and only
+        // then answered 503. A route whose error handler may redeliver copies the exchange before
+        // every step, so this is the configuration of the one step that sells (SalesRoute,
+        // sell-in-batch); like a transacted route's, its answers stop the calling route.
+        RouteConfigurationDefinition selling = routeConfiguration(SELLING);
+        selling.onException(PessimisticLockingFailureException.class)
+                .maximumRedeliveries("{{db.deadlock-retries}}").redeliveryDelay(10).backOffMultiplier(2).useExponentialBackOff()
+                .retryAttemptedLogLevel(LoggingLevel.DEBUG).retriesExhaustedLogLevel(LoggingLevel.DEBUG)
+                .logExhaustedMessageHistory(false)
+                .handled(true)
+                .log(LoggingLevel.WARN, "routes.api", "Database unavailable: still deadlocked after {{db.deadlock-retries}} retries: ${exception.message}")
+                .process(tryAgainShortly(DATABASE_UNAVAILABLE))
+                .markRollbackOnly()
+                .end();
+        answerFailures(selling, true);
     }
 
     /** A 503 the client may send again after Retry-After. */
@@ -50,8 +64,8 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
         return exchange.getMessage();
     }
 
-    private static void answerFailures(RouteConfigurationDefinition configuration, boolean rollback, boolean sellAgain) {
-        Processor databaseUnavailable = tryAgainShortly("The stock database is not reachable right now; try again shortly.");
+    private static void answerFailures(RouteConfigurationDefinition configuration, boolean rollback) {
+        Processor databaseUnavailable = tryAgainShortly(DATABASE_UNAVAILABLE);
         rollbackIf(rollback, configuration
                 .onException(ApiException.class)
                     .handled(true)
@@ -59,22 +73,6 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                         ApiException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
                         answer(exchange, refused.status(), refused.toError());
                     }));
-        if (sellAgain) {
-            // A batch of orders the database rolled back whole as a deadlock's victim (sales/OrderBatches
-            // throws it to each order's exchange): sold again from the step that failed, a new batch
-            // and transaction, and only then answered 503. Only here: a route whose error handler may
-            // redeliver copies the exchange before every step, a cost every read would pay. A
-            // transacted route's own deadlock is answered 503 at once (below): Camel does not
-            // redeliver in the calling route what the called route's error handler gave up on.
-            configuration.onException(PessimisticLockingFailureException.class)
-                    .maximumRedeliveries("{{db.deadlock-retries}}").redeliveryDelay(10).backOffMultiplier(2).useExponentialBackOff()
-                    .retryAttemptedLogLevel(LoggingLevel.DEBUG).retriesExhaustedLogLevel(LoggingLevel.DEBUG)
-                    .logExhaustedMessageHistory(false)
-                    .handled(true)
-                    .log(LoggingLevel.WARN, "routes.api", "Database unavailable: still deadlocked after {{db.deadlock-retries}} retries: ${exception.message}")
-                    .process(databaseUnavailable)
-                    .end();
-        }
         rollbackIf(rollback, configuration
                 .onException(DataAccessResourceFailureException.class, TransientDataAccessException.class,
                         CannotCreateTransactionException.class)

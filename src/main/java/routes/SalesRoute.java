@@ -58,7 +58,7 @@ public class SalesRoute extends RouteBuilder {
                 .setBody(method("orderRequests", "checkout"))
                 .to("direct:order");
 
-        from("direct:order").routeId("sales").routeConfigurationId(ApiErrorHandling.SELLING)
+        from("direct:order").routeId("sales").routeConfigurationId(ApiErrorHandling.ID)
                 // Typed reads of the Order, not simple's ${body.sku}: that calls the getter by
                 // reflection on every order, and this route runs for every order.
                 .setProperty(TraceContext.SKU, bodyExpression(Order.class, Order::sku))
@@ -74,7 +74,7 @@ public class SalesRoute extends RouteBuilder {
                             .bean("orderRequests", "replay")
                             .setVariable(REPLAYED, constant(true))
                         .otherwise()
-                            .bean("orderBatches", "sell")
+                            .to("direct:sellInBatch")
                             .filter(body().isInstanceOf(SaleOutcome.KeyTakenMeanwhile.class))
                                 .setBody(bodyExpression(SaleOutcome.KeyTakenMeanwhile.class, SaleOutcome.KeyTakenMeanwhile::order))
                             .end()
@@ -94,6 +94,12 @@ public class SalesRoute extends RouteBuilder {
                     .otherwise()
                         .bean("businessMetrics", "orderOutOfStock")
                         .setHeader(Exchange.HTTP_RESPONSE_CODE, constant(409));
+
+        // The order's batch is sold again should the database choose it as a deadlock's victim
+        // (ApiErrorHandling.SELLING); a route of its own, so that only this step pays for being
+        // redeliverable.
+        from("direct:sellInBatch").routeId("sell-in-batch").routeConfigurationId(ApiErrorHandling.SELLING)
+                .bean("orderBatches", "sell");
 
         // One batch of orders, of one product or several, in arrival order, in one transaction. A
         // failure rolls the whole batch back and is handed to each of its orders by OrderBatches,

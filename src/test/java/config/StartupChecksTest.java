@@ -31,7 +31,7 @@ class StartupChecksTest {
                 {Map.of("restock.republish-attempts", "-1"), "RESTOCK_REPUBLISH_ATTEMPTS must be a whole number from 0 to 100"},
                 {Map.of("aws.poll-wait-s", "20"), "AWS_POLL_WAIT_S by at least 500 ms"},
                 {Map.of("aws.dlq-retention-s", "60"), "STOCK_DLQ_RETENTION_S must be longer than STOCK_QUEUE_RETENTION_S"},
-                {Map.of("simulator.max-pending-deliveries", "0"), "SIMULATOR_MAX_PENDING_DELIVERIES must be a whole number"},
+                {Map.of("simulator.max-pending-deliveries", "-1"), "SIMULATOR_MAX_PENDING_DELIVERIES must be a whole number"},
                 {Map.of("simulator.max-orders-counted", "lots"), "SIMULATOR_MAX_ORDERS_COUNTED must be a whole number"},
         };
     }

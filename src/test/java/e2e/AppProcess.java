@@ -255,7 +255,7 @@ final class AppProcess extends ApiClient implements AutoCloseable {
 
     private boolean ready() {
         try {
-            return HTTP.send(managementRequest("/observe/health").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            return HTTP.send(managementRequest("/observe/health/ready").GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -5,7 +5,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.awaitility.Awaitility;
@@ -36,7 +35,7 @@ class FactorySimulatorRouteTest {
             String requestId = stockOutRequest("SIM-1");
             String callbackUrl = baseUrl() + "/api/restock?request=" + requestId + "&signature=" + signature(requestId);
             MockEndpoint callbacks = getMockEndpoint("mock:callbacks");
-            AdviceWith.adviceWith(context, "restock", route -> route.weaveAddLast().to("mock:callbacks"));
+            advise("restock", route -> route.weaveAddLast().to("mock:callbacks"));
 
             Answer accepted = post("/simulator/api/manufactures", factoryOrder(callbackUrl), Map.of());
 
@@ -70,7 +69,7 @@ class FactorySimulatorRouteTest {
             String requestId = stockOutRequest("SIM-3");
             String callbackUrl = baseUrl() + "/api/restock?request=" + requestId + "&signature=" + signature(requestId);
             AtomicInteger tries = new AtomicInteger();
-            AdviceWith.adviceWith(context, "factory-simulator-delivery", route -> route.weaveByToUri("http:factory-simulator-callback*")
+            advise("factory-simulator-delivery", route -> route.weaveByToUri("http:factory-simulator-callback*")
                     .before().process(exchange -> {
                         if (tries.incrementAndGet() <= 2) {
                             throw new HttpOperationFailedException(callbackUrl, 503, "Service Unavailable", null,

@@ -192,7 +192,7 @@ class HostileInputTest {
 
         @Test
         void headIsAnsweredWhereGetIsWithoutABody() throws Exception {
-            for (String path : new String[] {"/api/products", "/api/products/CP-502101", "/observe/health", "/api/openapi.yaml"}) {
+            for (String path : new String[] {"/api/products", "/api/products/CP-502101", "/observe/health/ready", "/api/openapi.yaml"}) {
                 HttpResponse<String> head = head(path);
                 assertThat(head.statusCode()).as(path).isEqualTo(200);
                 assertThat(head.body()).as(path).isEmpty();
@@ -215,7 +215,7 @@ class HostileInputTest {
 
         @Test
         void healthDetailNeedsTheAdminTokenAndThePlainStatusDoesNot() {
-            await().atMost(10, TimeUnit.SECONDS).until(() -> get("/observe/health").status() == 200);
+            await().atMost(10, TimeUnit.SECONDS).until(() -> get("/observe/health/ready").status() == 200);
 
             Answer plain = get("/observe/health");
             Answer oneline = get("/observe/health/ready?exposureLevel=oneline");
@@ -233,7 +233,8 @@ class HostileInputTest {
             assertThat(anyCase.body().has("checks")).as("a differently spelt parameter: " + anyCase).isFalse();
             assertThat(doubledSlash.body().has("checks")).as("a doubled slash: " + doubledSlash).isFalse();
             assertThat(escaped.body().has("checks")).as("an escaped path: " + escaped).isFalse();
-            assertThat(admin.status()).isEqualTo(200);
+            // SNS and SQS are mocks here, so the dependencies' part of all checks is DOWN (ObservabilityTest).
+            assertThat(admin.status()).isIn(200, 503);
             assertThat(admin.body().get("checks").findValuesAsText("name")).contains("database");
         }
 

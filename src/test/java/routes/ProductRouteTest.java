@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.CannotAcquireLockException;
 
@@ -156,7 +155,7 @@ class ProductRouteTest extends RouteTestSupport {
 
     @Test
     void aCreationTheDatabaseRollsBackAsADeadlockVictimAnswers503AndLeavesNoProduct() throws Exception {
-        AdviceWith.adviceWith(context, "save-product", route -> route
+        advise("save-product", route -> route
                 .weaveByToUri("sql:classpath:sql/products/record-initial-stock.sql*").after()
                 .throwException(new CannotAcquireLockException("Deadlock found when trying to get lock; try restarting transaction")));
 
@@ -173,7 +172,7 @@ class ProductRouteTest extends RouteTestSupport {
     void aProductAnotherAdminCreatesMeanwhileAnswers503AndKeepsTheirs() throws Exception {
         // The other admin's creation commits after this one found no row and before it inserts; on a
         // thread of its own, outside this request's transaction.
-        AdviceWith.adviceWith(context, "save-product", route -> route
+        advise("save-product", route -> route
                 .weaveByToUri("sql:classpath:sql/products/lock-stock.sql*").after()
                 .process(exchange -> CompletableFuture.runAsync(() -> insertProduct("BC-D3")).get()));
 

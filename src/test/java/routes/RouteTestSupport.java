@@ -20,7 +20,6 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import config.RestockPipelineConfiguration;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,8 +58,6 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         overrides.put("aws.endpoint-url", "http://127.0.0.1:9");
         overrides.put("aws.provision", "false");
         overrides.put("stock-topic.uri", "mock:stock-topic");
-        // SNS is a mock here, so its readiness check has nothing to ask; BrokerPauseIT proves it end to end.
-        overrides.put("camel.health.exclude-pattern", "consumer:restock-gauges,consumer:delivery-deadline,sns");
         overrides.put("outbox.poll-delay-ms", "50");
         overrides.put("outbox.max-backoff-s", "1");
         overrides.put("stock-queue.uri", "direct:stock-queue");
@@ -84,11 +81,22 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
         return Map.of();
     }
 
-    /** The restock pipeline's routes are added just after the context has started (config.RestockPipelineConfiguration). */
+    /** The restock pipeline's routes start under Camel's route controller, and may take a moment after the context. */
     @BeforeEach
-    void restockPipelineStarted() throws Exception {
-        context.getRegistry().lookupByNameAndType("restockPipeline", RestockPipelineConfiguration.class).started()
-                .get(30, TimeUnit.SECONDS);
+    void restockPipelineStarted() {
+        org.awaitility.Awaitility.await().atMost(30, TimeUnit.SECONDS).until(() -> context.getRouteController().getRouteStatus("outbox").isStarted());
+    }
+
+    /**
+     * AdviceWith, then the route started again: Camel's supervising route controller
+     * (camel.routecontroller) starts a route added after the start only when it supervises it.
+     */
+    void advise(String routeId, org.apache.camel.util.function.ThrowingConsumer<org.apache.camel.builder.AdviceWithRouteBuilder, Exception> advice)
+            throws Exception {
+        org.apache.camel.builder.AdviceWith.adviceWith(context, routeId, advice);
+        if (!context.getRouteController().getRouteStatus(routeId).isStarted()) {
+            context.getRouteController().startRoute(routeId);
+        }
     }
 
     static String signature(String requestId) {

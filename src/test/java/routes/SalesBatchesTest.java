@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class SalesBatchesTest extends RouteTestSupport {
     @BeforeEach
     void holdTheFirstBatchAtTheGate() throws Exception {
         customers = Executors.newCachedThreadPool();
-        AdviceWith.adviceWith(context, "sell", route -> route.weaveAddFirst()
+        advise("sell", route -> route.weaveAddFirst()
                 .process(exchange -> assertThat(gate.await(30, TimeUnit.SECONDS)).isTrue()));
     }
 

@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntPredicate;
 
-import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -157,7 +156,7 @@ class SalesRouteTest extends RouteTestSupport {
     @Test
     void databaseUnavailableAnswers503AndTheSaleIsRolledBack() throws Exception {
         product("GL-4", 5, 0);
-        AdviceWith.adviceWith(context, "sell", route -> route
+        advise("sell", route -> route
                 .weaveByToUri("sql:classpath:sql/orders/insert.sql*")
                 .replace().throwException(new CannotGetJdbcConnectionException("connection refused")));
 
@@ -206,7 +205,7 @@ class SalesRouteTest extends RouteTestSupport {
      */
     private AtomicInteger deadlockAfterTheSaleIsRecorded(IntPredicate deadlockedOn) throws Exception {
         AtomicInteger attempts = new AtomicInteger();
-        AdviceWith.adviceWith(context, "sell", route -> route
+        advise("sell", route -> route
                 .weaveByToUri("sql:classpath:sql/orders/record-sale.sql*").after()
                 .process(exchange -> {
                     if (deadlockedOn.test(attempts.incrementAndGet())) {
