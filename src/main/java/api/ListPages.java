@@ -11,7 +11,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
- * Pages of one of the API's lists (README, "Lists in pages"): how many items a page holds
+ * Pages of one of the API's lists (docs/design.md, "Lists in pages"): how many items a page holds
  * ({@code ?limit=}, its bounds and default the contract's PageLimit, checked and filled in before
  * the route), where it starts ({@code ?cursor=}, the key of the last item of the page before), and
  * the way to the next page ({@code Link: <…>; rel="next"} and {@code X-Next-Cursor}). The body

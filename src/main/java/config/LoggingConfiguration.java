@@ -10,7 +10,7 @@ import org.apache.camel.mdc.MDCService;
  * camel.messageId … and the exchange properties the routes set as soon as they know them
  * (operations.TraceContext: requestId, sku, orderId, traceId) into the MDC of every line an
  * exchange logs. It sets them around every step of every route, which costs each order CPU; text
- * logs do not print the MDC, so they leave it off (README, Configuration).
+ * logs do not print the MDC, so they leave it off (docs/configuration.md).
  */
 public class LoggingConfiguration implements CamelConfiguration {
 

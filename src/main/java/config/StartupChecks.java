@@ -117,7 +117,7 @@ public class StartupChecks implements CamelConfiguration {
     }
 
     /**
-     * How the SQS timeouts, the lease and the retry schedule must relate (README, Rules: every
+     * How the SQS timeouts, the lease and the retry schedule must relate (docs/design.md, rule 8: every
      * restock request ends). The lease must outlast the whole retry schedule, or a second consumer
      * takes over a request the first still retries. The visibility of a message being worked on is
      * extended every half visibility timeout, and that call must be able to finish in time. A

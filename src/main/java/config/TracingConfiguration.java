@@ -20,7 +20,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set: then the SDK is
  * configured from the standard OTEL_* variables and exports spans over OTLP. Off, nothing of it is
  * made and no exchange pays for it. Either way the trace context travels with each restock
- * (operations.TraceContext; README, "Following one restock").
+ * (operations.TraceContext; docs/operations.md, "Following one restock").
  */
 public class TracingConfiguration implements CamelConfiguration {
 

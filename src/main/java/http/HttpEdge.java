@@ -29,7 +29,7 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
  * so it needs the admin token; the plain status stays anonymous for probes.</li>
  * <li>While the app starts (its routes not in yet) or stops after its drain, every request but
  * health and metrics is answered 503 with Retry-After: a load balancer sends it elsewhere
- * (README, "Graceful stop").</li>
+ * (docs/operations.md, "Stopping").</li>
  * <li>With MANAGEMENT_PORT apart, its server answers nothing but health and metrics.</li>
  * </ul>
  * Slow clients and connection limits are the load balancer's (deploy/haproxy.cfg).

@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stop a deploy sends (SIGTERM), as a drain (README, "Graceful stop"): readiness goes DOWN
+ * The stop a deploy sends (SIGTERM), as a drain (docs/operations.md, "Stopping"): readiness goes DOWN
  * at once and every request is still served for SHUTDOWN_DRAIN_S, long enough for a load
  * balancer's health check to take the instance out (deploy/README.md has the arithmetic); then
  * new requests are answered 503, the queue consumers and pollers stop, the exchanges in flight

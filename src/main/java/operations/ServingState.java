@@ -11,7 +11,7 @@ import org.apache.camel.spi.EventNotifier;
  * <ul>
  * <li>STARTING until every route has started: readiness DOWN, every request answered 503;</li>
  * <li>SERVING: readiness UP;</li>
- * <li>DRAINING once a stop began (README, "Graceful stop"): readiness DOWN so that load balancers
+ * <li>DRAINING once a stop began (docs/operations.md, "Stopping"): readiness DOWN so that load balancers
  * take the instance out, while every request is still served as usual;</li>
  * <li>STOPPING once the drain is over, or the context stops by any other way: every new request
  * answered 503 while the consumers stop and the exchanges in flight finish.</li>

@@ -8,7 +8,7 @@ import restock.StoredRequest;
 
 /**
  * The W3C trace context one restock carries from the order that ran out of stock to the factory's
- * callback, and the fields that put a log line in its story (README, "Following one restock").
+ * callback, and the fields that put a log line in its story (docs/operations.md, "Following one restock").
  *
  * <p>One rule holds with tracing on and off: an exchange's {@code traceparent} header is its trace
  * context. With tracing on (OTEL_EXPORTER_OTLP_ENDPOINT), Camel's tracer sets that header to every

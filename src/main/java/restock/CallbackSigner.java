@@ -32,7 +32,7 @@ public final class CallbackSigner {
 
     /**
      * The signed URL, and the trace context of the factory call when there is one: the factory
-     * passes no header on, and calls this URL as it is (README, "Following one restock"). The
+     * passes no header on, and calls this URL as it is (docs/operations.md, "Following one restock"). The
      * signature covers the id alone, so URLs handed out before stay valid; a traceparent only
      * places the callback in a trace, and the callback checks it like any caller's.
      */

@@ -80,7 +80,7 @@ public class FactoryRoute extends RouteBuilder {
         // If ops were never mailed about this failure, the message is its dead letter moved back
         // from stock-dlq before the alert went out (the console's "Start DLQ redrive"): the
         // request is sent again, once, as the retry endpoint does. Otherwise ops have the failure
-        // in hand (README, Operations) and this is a late copy.
+        // in hand (docs/operations.md) and this is a late copy.
         from("direct:failedRequestMessage").routeId("failed-request-message")
                 .choice()
                     .when(method("opsAlerts", "movedBack"))

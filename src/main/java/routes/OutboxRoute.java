@@ -7,7 +7,7 @@ import org.apache.camel.component.sql.SqlConstants;
 import restock.StoredRequest;
 
 /**
- * No restock request is lost (README, Rules): every one is published to SNS from its stored row,
+ * No restock request is lost (docs/design.md, rule 3): every one is published to SNS from its stored row,
  * and again (with growing pauses) until SNS accepts it. An SNS outage delays restocks; it loses
  * none and never slows a sale, which only writes the row. The message carries the request's id
  * and round, the same on every publish. Every replica polls the same rows; the one whose claim on

@@ -10,7 +10,7 @@ import restock.StoredRequest;
 import static org.apache.camel.builder.PredicateBuilder.or;
 
 /**
- * Every restock request ends (README, Rules): two states wait on something outside the app, and
+ * Every restock request ends (docs/design.md, rule 8): two states wait on something outside the app, and
  * each has a deadline. A PUBLISHED request waits for a factory consumer to take its message; one
  * nobody took by RESTOCK_PUBLISH_DEADLINE_S lost it (the broker restarted empty, the queue was
  * purged, the subscription removed, a receive's answer never arrived) or its consumer stopped,

@@ -7,7 +7,7 @@ import org.apache.camel.component.sql.SqlConstants;
  * Keeps the donut_restock_requests gauges current: one query every METRICS_REFRESH_MS, however
  * often /observe/metrics is scraped. The counts are the database's, the same for every replica,
  * so only the replica holding the gauges' lease reports them and the others report 0: a sum over
- * instances then counts each request once (README, Metrics). A status whose last request moved
+ * instances then counts each request once (docs/operations.md, "Metrics"). A status whose last request moved
  * on drops to 0.
  */
 public class RestockGaugesRoute extends RouteBuilder {

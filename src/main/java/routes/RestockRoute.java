@@ -17,7 +17,7 @@ public class RestockRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("direct:restockCallback").routeId("restock").routeConfigurationId(ApiErrorHandling.ID)
-                // The CallbackUrl carries the trace context of the factory call (README, "Following one restock").
+                // The CallbackUrl carries the trace context of the factory call (docs/operations.md, "Following one restock").
                 .process(TraceContext.OF_CALLER)
                 .bean("callbackSigner", "verify")
                 .setProperty(TraceContext.REQUEST_ID, header("request"))

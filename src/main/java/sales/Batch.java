@@ -119,7 +119,7 @@ public final class Batch {
     }
 
     /**
-     * The products whose one restock request (README, Rules) this batch opens unless one is open
+     * The products whose one restock request (docs/design.md, rule 4) this batch opens unless one is open
      * already: an order of it was refused, or the stock it leaves is at or below its reorder point.
      */
     public List<String> restockCandidates() {

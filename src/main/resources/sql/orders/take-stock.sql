@@ -1,4 +1,4 @@
--- One conditional statement per product (README, Rules: no oversell): even with the row locked,
+-- One conditional statement per product (docs/design.md, rule 1): even with the row locked,
 -- the stock is taken only where it covers what the batch sold, and the update counts say so.
 -- Run as a JDBC batch, one row of named parameters per product: sku, quantity.
 UPDATE products
