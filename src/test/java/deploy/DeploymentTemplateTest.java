@@ -313,8 +313,9 @@ class DeploymentTemplateTest {
         assertThat(lines).contains("EXPOSE " + appDefault("app.port") + " " + imageManagementPort());
         assertThat(lines).filteredOn(line -> line.startsWith("USER ")).last().asString()
                 .doesNotContain("root").doesNotMatch("USER 0(:.*)?");
+        // What the HEALTHCHECK runs, and that it runs in this image: ContainerHealthCheckTest.
         assertThat(lines).filteredOn(line -> line.startsWith("HEALTHCHECK ")).singleElement().asString()
-                .contains("http://localhost:${MANAGEMENT_PORT}/observe/health/live");
+                .contains(ContainerHealthCheckTest.LIVENESS);
     }
 
     /**
