@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,17 @@ class ContainerHealthCheckTest {
         List<String> command = dockerfileHealthCheck();
         assertThat(command).hasSize(3).startsWith("bash", "-c");
         assertProbe(command.get(2), LIVENESS);
+    }
+
+    @Test
+    void theTaskDefinitionsHealthCheckIsTheSameProbe() throws Exception {
+        JsonNode template = new ObjectMapper(new YAMLFactory()).readTree(ROOT.resolve("deploy/cloudformation.yaml").toFile());
+        JsonNode check = template.at("/Resources/TaskDefinition/Properties/ContainerDefinitions/0/HealthCheck/Command");
+        List<String> command = new ArrayList<>();
+        check.forEach(word -> command.add(word.asText()));
+        // CMD: ECS runs the words as they are, no shell of its own in between.
+        assertThat(command).hasSize(4).startsWith("CMD", "bash", "-c");
+        assertProbe(command.get(3), LIVENESS);
     }
 
     @Test
