@@ -53,6 +53,12 @@ class ContainerHealthCheckTest {
         assertProbe(command.get(3), LIVENESS);
     }
 
+    /** Compose checks readiness (serving, not starting or draining) with the same kind of probe. */
+    @Test
+    void theComposeFilesHealthCheckIsTheSameProbeOnReadiness() throws Exception {
+        assertProbe(ComposeFileTest.appHealthProbe(), "/observe/health/ready");
+    }
+
     @Test
     void theFinalStageInstallsNoCurlAndTheHealthCheckCallsNone() throws IOException {
         StringBuilder finalStage = new StringBuilder();
