@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * localstack/docker-compose.yml, checked by parsing it (there is no Docker engine in CI): every
  * STOCK_* setting the ready hook reads reaches the hook and the app with the same default as
  * application.properties and deploy/cloudformation.yaml; LocalStack is healthy only once the hook
- * succeeded; the app is the image of deploy/Dockerfile on the stack the hook made.
+ * succeeded; the app is the image of deploy/Dockerfile on the stack the hook made, set with
+ * variables the app reads; nothing starts without a profile that brings an emulator.
  */
 class ComposeFileTest {
 
@@ -168,6 +169,29 @@ class ComposeFileTest {
         assertThat(environment.path("SMTP_HOST").asText()).isEqualTo("mail");
     }
 
+    /** Every service runs in a profile, and each profile brings exactly one emulator as "aws" and everything else. */
+    @Test
+    void nothingStartsWithoutAProfileAndEachProfileBringsOneEmulator() {
+        Map<String, List<String>> byProfile = new TreeMap<>();
+        services.fields().forEachRemaining(service -> {
+            List<String> profiles = texts(service.getValue().path("profiles"));
+            assertThat(profiles).as("profiles of %s: without one, `up` with no profile would start it", service.getKey())
+                    .isNotEmpty().isSubsetOf("localstack", "floci");
+            profiles.forEach(profile -> byProfile.computeIfAbsent(profile, p -> new ArrayList<>()).add(service.getKey()));
+        });
+        assertThat(byProfile.get("localstack")).containsExactlyInAnyOrder("localstack", "mysql", "mail", "app");
+        assertThat(byProfile.get("floci")).containsExactlyInAnyOrder("floci", "floci-stock-resources", "mysql", "mail", "app");
+    }
+
+    /** The app service sets only variables the app reads (application.properties' {{env:NAME:...}} placeholders). */
+    @Test
+    void theAppServiceSetsOnlyVariablesTheAppReads() {
+        List<String> set = new ArrayList<>();
+        services.at("/app/environment").fieldNames().forEachRemaining(set::add);
+        assertThat(set).isNotEmpty();
+        assertThat(appDefaults.keySet()).as("variables application.properties reads").containsAll(set);
+    }
+
     /** The image's MANAGEMENT_PORT is published on this machine only, and the app is healthy once ready there. */
     @Test
     void theAppIsHealthyOnceReadyOnItsManagementPortWhichStaysOnThisMachine() throws IOException {
@@ -178,7 +202,17 @@ class ComposeFileTest {
 
         assertThat(texts(app.path("ports"))).contains("8080:8080", "127.0.0.1:" + port + ":" + port);
         assertThat(app.path("environment").has("MANAGEMENT_PORT")).as("the image's own setting, not another").isFalse();
-        assertThat(texts(app.at("/healthcheck/test"))).contains("http://localhost:" + port + "/observe/health/ready");
+        // What the probe does, and that it runs in the image: ContainerHealthCheckTest.
+        assertThat(texts(app.at("/healthcheck/test"))).hasSize(4).startsWith("CMD", "bash", "-c");
+        assertThat(appHealthProbe()).contains("/observe/health/ready").contains("$MANAGEMENT_PORT").doesNotContain("curl");
+    }
+
+    /** The app service's health probe as compose hands it to bash: "$$" is compose's escape for "$". */
+    static String appHealthProbe() throws IOException {
+        JsonNode test = new ObjectMapper(new YAMLFactory()).readTree(read("localstack/docker-compose.yml")).at("/services/app/healthcheck/test");
+        String probe = test.get(test.size() - 1).asText();
+        assertThat(probe.replace("$$", "")).as("a lone $, which compose would interpolate from the host").doesNotContain("$");
+        return probe.replace("$$", "$");
     }
 
     /** Variable to default, for every ${STOCK_...:-default} and ${AWS_...:-default} the hook reads. */
