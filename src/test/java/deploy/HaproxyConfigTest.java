@@ -66,7 +66,7 @@ class HaproxyConfigTest {
         assertThat(servers).isNotEmpty().allMatch(server -> server.endsWith(":" + appDefault("app.port")));
     }
 
-    /** README, "Graceful stop": the drain outlasts interval x fall + one check's timeout. */
+    /** docs/operations.md, "Stopping": the drain outlasts interval x fall + one check's timeout. */
     @Test
     void takesAStoppingReplicaOutBeforeItsDrainEnds() {
         String server = setting(sections.get("backend replicas"), "default-server");
@@ -91,8 +91,10 @@ class HaproxyConfigTest {
         List<String> defaults = sections.get("defaults");
         assertThat(seconds(setting(defaults, "timeout http-request"))).isPositive();
         assertThat(seconds(setting(defaults, "timeout client"))).isPositive();
-        // As the ALB's idle timeout: the balancer, not the app, ends idle connections.
-        assertThat(seconds(setting(defaults, "timeout http-keep-alive"))).isLessThanOrEqualTo(60);
+        // As the ALB's idle timeout: the balancer, not the app, ends idle connections; `timeout client`
+        // bounds an idle connection too, so a longer keep-alive would only be written, never kept.
+        assertThat(seconds(setting(defaults, "timeout http-keep-alive"))).isLessThanOrEqualTo(60)
+                .isLessThanOrEqualTo(seconds(setting(defaults, "timeout client")));
         List<String> frontend = sections.get("frontend api");
         assertThat(frontend).contains("option http-buffer-request");
         assertThat(frontend).contains("http-request deny deny_status 413 if { req.hdr_val(content-length) gt "
@@ -107,7 +109,8 @@ class HaproxyConfigTest {
         assumeThat(Files.isExecutable(haproxy)).as("HAProxy installed (.ci/run installs it)").isTrue();
         Path copy = Files.createTempFile("haproxy-", ".cfg");
         try {
-            Files.writeString(copy, Files.readString(CONFIG).replaceAll("(?m)^(\\s*bind :443) ssl crt .*$", "$1"));
+            Files.writeString(copy, Files.readString(CONFIG).replaceAll("(?m)^(\\s*bind :443) ssl crt .*$", "$1")
+                    .replace("/etc/haproxy/errors/", ROOT.resolve("deploy/haproxy-errors").toAbsolutePath() + "/"));
             Process check = new ProcessBuilder(haproxy.toString(), "-c", "-f", copy.toString()).redirectErrorStream(true).start();
             assertThat(check.waitFor(30, TimeUnit.SECONDS)).isTrue();
             String output = new String(check.getInputStream().readAllBytes());

@@ -23,37 +23,19 @@ import java.util.stream.Stream;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Debian's HAProxy in front of several replicas of the app, as a deploy on AWS puts an ALB in
- * front of its instances: one address for customers and for the factory's callbacks
+ * Debian's HAProxy in front of several replicas of the app, configured by deploy/haproxy.cfg, as
+ * a deploy without an ALB runs it: one address for customers and for the factory's callbacks
  * (PUBLIC_BASE_URL), health checks on {@code /observe/health/ready} (on each replica's management
- * port, which customers never reach through the balancer), and requests that could
- * not reach a replica sent to another. HAProxy's own answers keep the API's error shape.
+ * port, which customers never reach through the balancer), requests that could not reach a
+ * replica sent to another, slow clients cut off, and HAProxy's own answers in the API's error shape.
  *
  * The replicas are copies of one configured app ({@link AppProcess#replica()}): one database
  * schema, one topic and queue set, the same secrets.
  */
 final class LoadBalancer extends ApiClient implements AutoCloseable {
 
-    /**
-     * The answers HAProxy gives by itself in this configuration, in the API's error shape. HAProxy
-     * 2.6 (Debian 12) still answers a request line it cannot parse, or headers that come too
-     * slowly, with its built-in HTML page: it reads 400 and 408 from here only for requests it has
-     * parsed.
-     */
-    private record OwnAnswer(int status, String reason, String code, String message, boolean retryable) {
-    }
-
-    private static final List<OwnAnswer> OWN_ANSWERS = List.of(
-            new OwnAnswer(400, "Bad Request", "INVALID_REQUEST", "The request is not valid HTTP/1.1.", false),
-            new OwnAnswer(408, "Request Timeout", "REQUEST_TIMEOUT", "The request did not arrive in time.", false),
-            new OwnAnswer(500, "Internal Server Error", "INTERNAL_ERROR", "Something went wrong on our side.", false),
-            new OwnAnswer(501, "Not Implemented", "NOT_IMPLEMENTED", "This kind of request is not supported.", false),
-            new OwnAnswer(502, "Bad Gateway", "BAD_GATEWAY",
-                    "An instance failed while answering; the request may have been taken. Send it again with the same Idempotency-Key.", true),
-            new OwnAnswer(503, "Service Unavailable", "SERVICE_UNAVAILABLE",
-                    "No instance can take the request right now; try again shortly.", true),
-            new OwnAnswer(504, "Gateway Timeout", "GATEWAY_TIMEOUT",
-                    "No instance answered in time; the request may have been taken. Send it again with the same Idempotency-Key.", true));
+    /** The load balancer a deploy without an ALB runs, as the tests run it (see {@link #config()}). */
+    private static final Path DEPLOYED = Path.of(System.getProperty("deploy.dir", "deploy")).resolve("haproxy.cfg");
 
     private static final String BACKEND = "replicas";
 
@@ -199,9 +181,6 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
     private void startHaproxy() {
         try {
             directory = Files.createTempDirectory("haproxy-");
-            for (OwnAnswer answer : OWN_ANSWERS) {
-                Files.writeString(directory.resolve(answer.status() + ".http"), errorFile(answer), StandardCharsets.UTF_8);
-            }
             Path config = Files.writeString(directory.resolve("haproxy.cfg"), config());
             process = new ProcessBuilder(haproxy(), "-db", "-f", config.toString())
                     .redirectErrorStream(true)
@@ -219,68 +198,42 @@ final class LoadBalancer extends ApiClient implements AutoCloseable {
     }
 
     /**
-     * Health checks on readiness, by default every second, out after two failures and back after
-     * one success ({@link #checking} sets a deploy's target group instead); a refused connection takes a
-     * replica out at once, and the request goes to another. A request is sent again after a
-     * failure only where that cannot sell twice: always when it never reached a replica (refused
-     * connection), and after an empty answer, garbage or a 503 only when it is a read or carries
-     * an Idempotency-Key (README: a retried POST with the same key sells once).
+     * deploy/haproxy.cfg as it is, but for where it listens (this port, no TLS), its servers (the
+     * replicas, each checked on its own management port), an admin socket for {@link #states()},
+     * and, where {@link #checking} says so, the health checks' interval, fall and rise (by default
+     * a quick 1 s, 2 and 1 instead of the file's).
      */
     private String config() {
-        StringBuilder servers = new StringBuilder();
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(DEPLOYED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        StringBuilder config = new StringBuilder();
+        for (String line : lines) {
+            String bare = line.strip();
+            if (bare.startsWith("bind ") || bare.startsWith("http-request redirect scheme https") || bare.startsWith("server ")) {
+                continue;
+            }
+            if (bare.startsWith("default-server ")) {
+                line = line.replaceAll(" port \\d+", "").replaceAll(" inter \\S+", " inter " + checkInterval.toMillis() + "ms")
+                        .replaceAll(" fall \\d+", " fall " + fall).replaceAll(" rise \\d+", " rise " + rise);
+            }
+            config.append(line.replace("/etc/haproxy/errors/", DEPLOYED.getParent().resolve("haproxy-errors").toAbsolutePath() + "/"))
+                    .append('\n');
+            if (line.equals("global")) {
+                config.append("    stats socket %s mode 600 level admin%n".formatted(directory.resolve("admin.sock")));
+            } else if (line.equals("frontend api")) {
+                config.append("    bind 127.0.0.1:%d%n".formatted(port));
+            }
+        }
+        // The backend comes last in the file: its servers.
         for (int i = 0; i < replicas.size(); i++) {
-            servers.append("    server app%d 127.0.0.1:%d check port %d%n".formatted(i + 1, replicas.get(i).port(),
+            config.append("    server app%d 127.0.0.1:%d check port %d%n".formatted(i + 1, replicas.get(i).port(),
                     replicas.get(i).managementPort()));
         }
-        StringBuilder errorFiles = new StringBuilder();
-        for (OwnAnswer answer : OWN_ANSWERS) {
-            errorFiles.append("    errorfile %d %s%n".formatted(answer.status(), directory.resolve(answer.status() + ".http")));
-        }
-        return """
-                global
-                    stats socket %s mode 600 level admin
-                    log stdout format raw daemon
-                    maxconn 4096
-
-                http-errors api-errors
-                %s
-                defaults
-                    mode http
-                    log global
-                    option httplog
-                    option dontlog-normal
-                    maxconn 4096
-                    timeout connect 1s
-                    timeout http-request 10s
-                    timeout client 70s
-                    timeout server 35s
-                    timeout queue 5s
-                    timeout check 3s
-                    retries 3
-                    option redispatch 1
-                    retry-on conn-failure empty-response junk-response 503
-                    errorfiles api-errors
-
-                frontend api
-                    bind 127.0.0.1:%d
-                    default_backend %s
-
-                backend %s
-                    balance roundrobin
-                    option httpchk
-                    http-check send meth GET uri /observe/health/ready
-                    http-check expect status 200
-                    default-server inter %dms fall %d rise %d observe layer4 error-limit 1 on-error mark-down
-                    http-request disable-l7-retry if METH_POST !{ req.hdr(Idempotency-Key) -m found }
-                %s""".formatted(directory.resolve("admin.sock"), errorFiles, port, BACKEND, BACKEND, checkInterval.toMillis(), fall, rise,
-                servers);
-    }
-
-    private static String errorFile(OwnAnswer answer) {
-        String body = "{\"error\":\"%s\",\"message\":\"%s\"}".formatted(answer.code(), answer.message());
-        return "HTTP/1.1 %d %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\nCache-Control: no-cache\r\n%sConnection: close\r\n\r\n%s"
-                .formatted(answer.status(), answer.reason(), body.getBytes(StandardCharsets.UTF_8).length,
-                        answer.retryable() ? "Retry-After: 1\r\n" : "", body);
+        return config.toString();
     }
 
     private static String haproxy() {
