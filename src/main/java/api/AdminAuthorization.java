@@ -6,6 +6,9 @@ import java.security.MessageDigest;
 /**
  * Admin endpoints need {@code Authorization: Bearer $ADMIN_TOKEN}: the operations the OpenAPI
  * document secures with {@code adminToken} (RequestContract), and health detail (http.HttpEdge).
+ * While ADMIN_TOKEN_PREVIOUS is set, the token it names is still accepted: a rotation takes
+ * effect replica by replica, and clients move to the new token meanwhile (docs/operations.md,
+ * "Rotating a secret").
  */
 public final class AdminAuthorization {
 
@@ -13,9 +16,12 @@ public final class AdminAuthorization {
     private static final String BEARER = "Bearer ";
 
     private final byte[] token;
+    private final byte[] previous;
 
-    public AdminAuthorization(String token) {
+    /** @param previous the token before the last rotation, or empty */
+    public AdminAuthorization(String token, String previous) {
         this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.previous = previous.isEmpty() ? null : previous.getBytes(StandardCharsets.UTF_8);
     }
 
     /** @param authorization the one Authorization header of the request, or null */
@@ -25,7 +31,8 @@ public final class AdminAuthorization {
         }
         byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
         // Constant-time: the comparison must not tell an attacker how many leading bytes matched.
-        if (!MessageDigest.isEqual(presented, token)) {
+        boolean valid = MessageDigest.isEqual(presented, token) | (previous != null && MessageDigest.isEqual(presented, previous));
+        if (!valid) {
             throw new ApiException(401, "UNAUTHORIZED", "The admin token is not valid.");
         }
     }

@@ -1,7 +1,6 @@
 package api;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
@@ -30,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.media.Schema;
@@ -45,20 +45,19 @@ import org.apache.camel.support.MessageHelper;
  * Holds every request to its operation in the OpenAPI document before the route runs: Camel's REST
  * binding asks it (camel.rest.client-request-validation), the swagger-request-validator that
  * camel-openapi-validator wraps checks parameters and bodies against the document's schemas, and a
- * refusal answers in the error shape, in our words (docs/design.md, Errors). Camel's own validator
- * builds the validator again for every request and answers in the library's words; this builds it
- * once and reads the request as the client sent it (its own headers and query string), not the
- * Camel headers, where platform-http also puts query parameters and form fields.
+ * refusal answers in the error shape, in the document's words (docs/design.md, Errors). Camel's own
+ * validator builds the validator again for every request and answers in the library's words; this
+ * one builds it once, and reads the request as the client sent it (its own headers and query),
+ * not the Camel headers, where platform-http also puts query parameters and form fields.
  *
- * <p>Checked in the order a client would fix them: a header or parameter the operation reads sent
- * twice; the admin token where the document asks for it; the body's media type, encoding and size;
- * its JSON; the document's schemas; text a person reads ({@code x-visible-text}).
+ * <p>In the order a client would fix them: a header or parameter the operation reads sent twice;
+ * the admin token where the document asks for it; the body's media type, encoding, size and JSON;
+ * then the document's schemas, the required fields and text a person reads ({@code x-visible-text}).
  */
 public final class RequestContract implements RestClientRequestValidator {
 
-    private static final String VISIBLE_TEXT = "x-visible-text";
-    private static final String REFUSAL = "refusal";
     private static final Set<String> METHODS_WITH_A_BODY = Set.of("POST", "PUT", "PATCH", "DELETE");
+    private static final String JSON = "application/json";
 
     private final ObjectMapper answers;
     private final AdminAuthorization admin;
@@ -91,27 +90,28 @@ public final class RequestContract implements RestClientRequestValidator {
             return null;
         }
         HttpServerRequest http = message.getRequest();
-        ReadBody body = new ReadBody(METHODS_WITH_A_BODY.contains(http.method().name()) ? bytes(exchange.getMessage()) : null);
+        Sent sent = new Sent(METHODS_WITH_A_BODY.contains(http.method().name()) ? bytes(message) : null);
         OpenAPI document = exchange.getProperty(Exchange.REST_OPENAPI, OpenAPI.class);
         ApiException refused;
         if (document == null) {
             // A REST service the document does not name (the factory simulator): its JSON bodies, read as strictly.
-            refused = body.bytes == null ? null : isJson(http.getHeader("Content-Type")) ? body.failure() : unsupportedMediaType();
+            refused = sent.bytes == null ? null : isJson(http.getHeader("Content-Type")) ? sent.unreadable : unsupportedMediaType();
         } else {
-            SimpleRequest.Builder request = new SimpleRequest.Builder(http.method().name(),
-                    exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class));
+            SimpleRequest.Builder request = new SimpleRequest.Builder(http.method().name(), message.getHeader(Exchange.HTTP_PATH, String.class));
             http.headers().forEach(header -> request.withHeader(header.getKey(), header.getValue()));
-            query(http.query()).forEach(request::withQueryParam);
-            request.withBody(body);
-            refused = refusal(validator(document).validateRequest(request.build()), document);
+            new QueryStringDecoder(http.uri()).parameters().forEach(request::withQueryParam);
+            ValidationReport report = validator(document).validateRequest(request.withBody(sent).build());
+            ValidationReport.Message schemas = report.getMessages().stream()
+                    .filter(found -> found.getLevel() == ValidationReport.Level.ERROR).findFirst().orElse(null);
+            refused = sent.first != null ? sent.first : schemas != null ? refusalFor(schemas, document) : sent.field;
         }
         if (refused == null) {
             return null;
         }
-        if (body.operationId != null) {
-            onRefusal.accept(body.operationId);
+        if (sent.operationId != null) {
+            onRefusal.accept(sent.operationId);
         }
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, JSON);
         try {
             return new ValidationError(refused.status(), answers.writeValueAsString(refused.toError()));
         } catch (JsonProcessingException e) {
@@ -132,66 +132,37 @@ public final class RequestContract implements RestClientRequestValidator {
     private OpenApiInteractionValidator validator(OpenAPI document) {
         Validation known = validation;
         if (known == null || known.document() != document) {
-            OpenApiInteractionValidator validator = OpenApiInteractionValidator.createFor(document)
-                    .withLevelResolver(LevelResolver.create()
-                            // These are ours (first), in our order: the checks of this class.
-                            .withLevel("validation.request.contentType", ValidationReport.Level.IGNORE)
-                            .withLevel("validation.request.security", ValidationReport.Level.IGNORE)
-                            .withLevel("validation.request.body.missing", ValidationReport.Level.IGNORE)
-                            .withLevel("validation.request.body.unexpected", ValidationReport.Level.IGNORE)
-                            .withLevel("validation.request.accept", ValidationReport.Level.IGNORE)
-                            // A header or parameter the operation does not read is ignored (the CallbackUrl's traceparent).
-                            .withLevel("validation.request.parameter.query.unexpected", ValidationReport.Level.IGNORE)
-                            .withLevel("validation.schema.invalidJson", ValidationReport.Level.IGNORE)
-                            .withLevel("validation.request.body.schema.required", ValidationReport.Level.IGNORE)
-                            .build())
-                    .withCustomRequestValidation((request, operation) -> checks(request, operation.getOperation(), document))
-                    .build();
-            validation = known = new Validation(document, validator);
+            LevelResolver.Builder levels = LevelResolver.create();
+            // Checked here, first and in our order (firstRefusal), or read as the document says (fieldRefusal); a
+            // header or query parameter the operation does not read (the CallbackUrl's traceparent) is ignored.
+            for (String ours : List.of("validation.request.contentType", "validation.request.security", "validation.request.body.missing",
+                    "validation.request.body.unexpected", "validation.request.accept", "validation.schema.invalidJson",
+                    "validation.request.body.schema.required", "validation.request.parameter.query.unexpected")) {
+                levels.withLevel(ours, ValidationReport.Level.IGNORE);
+            }
+            known = new Validation(document, OpenApiInteractionValidator.createFor(document).withLevelResolver(levels.build())
+                    .withCustomRequestValidation((request, operation) -> check((Sent) request.getRequestBody().orElseThrow(), request,
+                            operation.getOperation(), document))
+                    .build());
+            validation = known;
         }
         return known.validator();
     }
 
-    /**
-     * What the library is not asked, as refusals among its messages: those before the schemas
-     * (first), and the required fields and readable text, considered with the schemas' errors.
-     */
-    private ValidationReport checks(Request request, Operation operation, OpenAPI document) {
-        ((ReadBody) request.getRequestBody().orElseThrow()).operationId = operation.getOperationId();
-        ApiException first = firstRefusal(request, operation);
-        if (first != null) {
-            return ValidationReport.singleton(new Refusal(first, true));
+    /** What the library is not asked, for the operation it matched the request to; noted on what was sent. */
+    private ValidationReport check(Sent sent, Request request, Operation operation, OpenAPI document) {
+        sent.operationId = operation.getOperationId();
+        sent.first = firstRefusal(sent, request, operation);
+        if (sent.first == null && sent.node != null && operation.getRequestBody() != null) {
+            sent.field = fieldRefusal(sent.node, operation, document);
         }
-        ReadBody body = (ReadBody) request.getRequestBody().orElseThrow();
-        ApiException field = body.node == null || operation.getRequestBody() == null ? null : fieldRefusal(body.node, operation, document);
-        return field == null ? ValidationReport.empty() : ValidationReport.singleton(new Refusal(field, false));
+        return ValidationReport.empty();
     }
 
-    private static ApiException fieldRefusal(JsonNode body, Operation operation, OpenAPI document) {
-        Schema<?> schema = resolve(operation.getRequestBody().getContent().get("application/json").getSchema(), document);
-        for (String required : Optional.ofNullable(schema.getRequired()).orElse(List.of())) {
-            if (body.get(required) == null || body.get(required).isNull()) {
-                return ApiException.badRequest("MISSING_FIELD", "'" + required + "' is required.");
-            }
-        }
-        for (Map.Entry<String, Schema> property : Optional.ofNullable(schema.getProperties()).orElse(Map.of()).entrySet()) {
-            JsonNode value = body.get(property.getKey());
-            Map<String, Object> extensions = property.getValue().getExtensions();
-            if (extensions != null && Boolean.TRUE.equals(extensions.get(VISIBLE_TEXT)) && value != null && value.isTextual()
-                    && !VisibleText.readable(value.textValue())) {
-                return ApiException.badRequest("INVALID_" + upperSnake(property.getKey()),
-                        "'" + property.getKey() + "' must be " + rule(property.getValue(), document) + ".");
-            }
-        }
-        return null;
-    }
-
-    private ApiException firstRefusal(Request request, Operation operation) {
+    private ApiException firstRefusal(Sent sent, Request request, Operation operation) {
         for (Parameter parameter : Optional.ofNullable(operation.getParameters()).orElse(List.of())) {
             boolean header = "header".equals(parameter.getIn());
-            Iterable<String> values = header ? request.getHeaderValues(parameter.getName())
-                    : "query".equals(parameter.getIn()) ? request.getQueryParameterValues(parameter.getName()) : List.of();
-            if (values.spliterator().getExactSizeIfKnown() > 1) {
+            if ((header ? request.getHeaderValues(parameter.getName()) : request.getQueryParameterValues(parameter.getName())).size() > 1) {
                 return header ? duplicate("DUPLICATE_HEADER", "header", parameter.getName())
                         : duplicate("DUPLICATE_PARAMETER", "query parameter", parameter.getName());
             }
@@ -207,8 +178,7 @@ public final class RequestContract implements RestClientRequestValidator {
                 return refused;
             }
         }
-        ReadBody body = (ReadBody) request.getRequestBody().orElseThrow();
-        if (operation.getRequestBody() == null || body.bytes == null && !Boolean.TRUE.equals(operation.getRequestBody().getRequired())) {
+        if (operation.getRequestBody() == null || sent.bytes == null && !Boolean.TRUE.equals(operation.getRequestBody().getRequired())) {
             return null;
         }
         if (!isJson(request.getContentType().orElse(null))) {
@@ -218,7 +188,88 @@ public final class RequestContract implements RestClientRequestValidator {
         if (!encoding.isEmpty() && !(encoding.size() == 1 && encoding.get(0).trim().equalsIgnoreCase("identity"))) {
             return new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body uncompressed: no 'Content-Encoding' is accepted.");
         }
-        return body.failure();
+        return sent.unreadable;
+    }
+
+    private static ApiException fieldRefusal(JsonNode body, Operation operation, OpenAPI document) {
+        Schema<?> schema = resolve(operation.getRequestBody().getContent().get(JSON).getSchema(), document);
+        for (String required : Optional.ofNullable(schema.getRequired()).orElse(List.of())) {
+            if (body.get(required) == null || body.get(required).isNull()) {
+                return ApiException.badRequest("MISSING_FIELD", "'" + required + "' is required.");
+            }
+        }
+        for (Map.Entry<String, Schema> property : Optional.ofNullable(schema.getProperties()).orElse(Map.of()).entrySet()) {
+            JsonNode value = body.get(property.getKey());
+            Map<String, Object> extensions = property.getValue().getExtensions();
+            if (extensions != null && Boolean.TRUE.equals(extensions.get("x-visible-text")) && value != null && value.isTextual()
+                    && !VisibleText.readable(value.textValue())) {
+                return invalid(property.getKey(), null, property.getValue(), document);
+            }
+        }
+        return null;
+    }
+
+    /** The library's error, in the document's words: the parameter or body field it is about, and what it must be. */
+    private static ApiException refusalFor(ValidationReport.Message message, OpenAPI document) {
+        ValidationReport.MessageContext context = message.getContext().orElse(null);
+        Parameter parameter = context == null ? null : context.getParameter().orElse(null);
+        if (parameter != null) {
+            if (message.getKey().endsWith(".missing") && Boolean.TRUE.equals(parameter.getRequired())) {
+                return ApiException.badRequest(code(parameter.getName(), parameter.getExtensions()),
+                        "The " + parameter.getIn() + " parameter '" + parameter.getName() + "' is required.");
+            }
+            return invalid(parameter.getName(), parameter.getExtensions(), parameter.getSchema(), document);
+        }
+        if (message.getKey().startsWith("validation.request.path")) {
+            return ApiException.notFound("NOT_FOUND", "There is nothing at this path.");
+        }
+        String pointer = context == null ? null : context.getPointers().map(ValidationReport.MessageContext.Pointers::getInstance).orElse(null);
+        Schema<?> body = context == null ? null
+                : resolve(context.getApiRequestBodyDefinition().map(definition -> definition.getContent().get(JSON).getSchema()).orElse(null), document);
+        if (pointer == null || pointer.length() < 2 || body == null || body.getProperties() == null) {
+            return ApiException.badRequest("INVALID_JSON", "The request body does not hold what this operation takes.");
+        }
+        String field = pointer.substring(1).split("/")[0];
+        return invalid(field, null, body.getProperties().get(field), document);
+    }
+
+    private static ApiException invalid(String field, Map<String, Object> extensions, Schema<?> schema, OpenAPI document) {
+        return ApiException.badRequest(code(field, extensions), "'" + field + "' must be " + rule(resolve(schema, document)) + ".");
+    }
+
+    /** What a value must be, as the document says it: its values, its description, else its bounds. */
+    private static String rule(Schema<?> schema) {
+        if (schema == null) {
+            return "valid";
+        }
+        if (schema.getEnum() != null) {
+            return "one of " + String.join(", ", schema.getEnum().stream().map(String::valueOf).toList());
+        }
+        if (schema.getDescription() != null && !schema.getDescription().isBlank()) {
+            return schema.getDescription().strip();
+        }
+        if (schema.getMinimum() != null && schema.getMaximum() != null) {
+            return "a whole number from " + schema.getMinimum().toPlainString() + " to " + schema.getMaximum().toPlainString();
+        }
+        return "a " + Optional.ofNullable(schema.getType()).orElse("value");
+    }
+
+    private static Schema<?> resolve(Schema<?> schema, OpenAPI document) {
+        if (schema != null && schema.get$ref() != null) {
+            return document.getComponents().getSchemas().get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
+        }
+        return schema;
+    }
+
+    /** The parameter's x-error-code, else INVALID_ and its name. */
+    private static String code(String name, Map<String, Object> extensions) {
+        Object code = extensions == null ? null : extensions.get("x-error-code");
+        return code != null ? code.toString()
+                : "INVALID_" + name.replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    private static ApiException duplicate(String code, String kind, String name) {
+        return ApiException.badRequest(code, "The " + kind + " '" + name + "' must be sent once.");
     }
 
     private static ApiException unsupportedMediaType() {
@@ -226,210 +277,39 @@ public final class RequestContract implements RestClientRequestValidator {
                 "Send the body as JSON with 'Content-Type: application/json' (charset utf-8, or none).");
     }
 
-    private static ApiException duplicate(String code, String kind, String name) {
-        return ApiException.badRequest(code, "The " + kind + " '" + name + "' must be sent once.");
-    }
-
-    /** The refusal for the report: ours that come first, else the schemas' first error, else ours about fields. */
-    private static ApiException refusal(ValidationReport report, OpenAPI document) {
-        ValidationReport.Message schemas = null;
-        ApiException fields = null;
-        for (ValidationReport.Message message : report.getMessages()) {
-            if (message instanceof Refusal ours) {
-                if (ours.first) {
-                    return ours.refusal;
-                }
-                fields = ours.refusal;
-            } else if (message.getLevel() == ValidationReport.Level.ERROR && schemas == null) {
-                schemas = message;
-            }
-        }
-        return schemas != null ? refusalFor(schemas, document) : fields;
-    }
-
-    private static ApiException refusalFor(ValidationReport.Message message, OpenAPI document) {
-        ValidationReport.MessageContext context = message.getContext().orElse(null);
-        Parameter parameter = context == null ? null : context.getParameter().orElse(null);
-        if (parameter != null) {
-            String code = code(parameter.getExtensions(), parameter.getName());
-            if (message.getKey().endsWith(".missing") && Boolean.TRUE.equals(parameter.getRequired())) {
-                return ApiException.badRequest(code, "The " + parameter.getIn() + " parameter '" + parameter.getName() + "' is required.");
-            }
-            return ApiException.badRequest(code, "'" + parameter.getName() + "' must be " + rule(parameter.getSchema(), document) + ".");
-        }
-        String pointer = context == null ? null : context.getPointers().map(ValidationReport.MessageContext.Pointers::getInstance).orElse(null);
-        if (message.getKey().startsWith("validation.request.path")) {
-            return ApiException.notFound("NOT_FOUND", "There is nothing at this path.");
-        }
-        if (pointer == null || pointer.isEmpty() || pointer.equals("/")) {
-            return ApiException.badRequest("INVALID_JSON", "The request body does not hold what this operation takes.");
-        }
-        String field = pointer.substring(1).split("/")[0];
-        return ApiException.badRequest("INVALID_" + upperSnake(field), "'" + field + "' must be "
-                + rule(property(context, field, document), document) + ".");
-    }
-
-    private static Schema<?> property(ValidationReport.MessageContext context, String field, OpenAPI document) {
-        Schema<?> body = context.getApiRequestBodyDefinition()
-                .map(definition -> definition.getContent().get("application/json").getSchema()).orElse(null);
-        Schema<?> resolved = resolve(body, document);
-        return resolved == null || resolved.getProperties() == null ? null : resolved.getProperties().get(field);
-    }
-
-    /** What a value must be, as the document says it: the schema's description, else its bounds or values. */
-    private static String rule(Schema<?> schema, OpenAPI document) {
-        Schema<?> resolved = resolve(schema, document);
-        if (resolved == null) {
-            return "valid";
-        }
-        if (resolved.getEnum() != null) {
-            return "one of " + String.join(", ", resolved.getEnum().stream().map(String::valueOf).toList());
-        }
-        if (resolved.getDescription() != null && !resolved.getDescription().isBlank()) {
-            return resolved.getDescription().strip();
-        }
-        if (resolved.getMinimum() != null && resolved.getMaximum() != null) {
-            return "a whole number from " + resolved.getMinimum().toPlainString() + " to " + resolved.getMaximum().toPlainString();
-        }
-        return "a " + Optional.ofNullable(resolved.getType()).orElse("value");
-    }
-
-    private static Schema<?> resolve(Schema<?> schema, OpenAPI document) {
-        if (schema != null && schema.get$ref() != null) {
-            String name = schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1);
-            return document.getComponents().getSchemas().get(name);
-        }
-        return schema;
-    }
-
-    private static String code(Map<String, Object> extensions, String name) {
-        Object code = extensions == null ? null : extensions.get("x-error-code");
-        return code != null ? code.toString() : "INVALID_" + upperSnake(name);
-    }
-
-    private static String upperSnake(String name) {
-        return name.replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);
-    }
-
     /** Exactly application/json; the only parameter it may carry is charset=utf-8. */
     private static boolean isJson(String contentType) {
-        if (contentType == null) {
+        String[] parts = contentType == null ? new String[] {""} : contentType.split(";");
+        if (!parts[0].trim().equalsIgnoreCase(JSON) || parts.length > 2) {
             return false;
         }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().equalsIgnoreCase("application/json") || parts.length > 2) {
-            return false;
-        }
-        if (parts.length == 1) {
-            return true;
-        }
-        String[] parameter = parts[1].split("=", 2);
-        String charset = parameter.length == 2 ? parameter[1].trim().replaceAll("^\"(.*)\"$", "$1") : "";
-        return parameter[0].trim().equalsIgnoreCase("charset") && charset.equalsIgnoreCase("utf-8");
+        String[] charset = parts.length == 2 ? parts[1].split("=", 2) : new String[] {"charset", "utf-8"};
+        return charset.length == 2 && charset[0].trim().equalsIgnoreCase("charset")
+                && charset[1].trim().replaceAll("^\"(.*)\"$", "$1").equalsIgnoreCase("utf-8");
     }
 
-    private static Map<String, List<String>> query(String query) {
-        Map<String, List<String>> parameters = new java.util.LinkedHashMap<>();
-        if (query != null && !query.isEmpty()) {
-            for (String pair : query.split("&")) {
-                String[] nameAndValue = pair.split("=", 2);
-                parameters.computeIfAbsent(decode(nameAndValue[0]), name -> new java.util.ArrayList<>())
-                        .add(nameAndValue.length == 2 ? decode(nameAndValue[1]) : "");
-            }
-        }
-        return parameters;
-    }
-
-    private static String decode(String text) {
-        try {
-            return URLDecoder.decode(text, StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException malformed) {
-            return text;
-        }
-    }
-
-    /** A refusal of ours among the library's messages. */
-    private static final class Refusal implements ValidationReport.Message {
-        private final ValidationReport.Message message;
-        private final ApiException refusal;
-        private final boolean first;
-
-        Refusal(ApiException refusal, boolean first) {
-            this(ValidationReport.Message.create(REFUSAL, refusal.getMessage()).build(), refusal, first);
-        }
-
-        private Refusal(ValidationReport.Message message, ApiException refusal, boolean first) {
-            this.message = message;
-            this.refusal = refusal;
-            this.first = first;
-        }
-
-        @Override
-        public String getKey() {
-            return message.getKey();
-        }
-
-        @Override
-        public String getMessage() {
-            return message.getMessage();
-        }
-
-        @Override
-        public ValidationReport.Level getLevel() {
-            return ValidationReport.Level.ERROR;
-        }
-
-        @Override
-        public List<String> getAdditionalInfo() {
-            return message.getAdditionalInfo();
-        }
-
-        @Override
-        public Optional<ValidationReport.MessageContext> getContext() {
-            return message.getContext();
-        }
-
-        @Override
-        public ValidationReport.Message withLevel(ValidationReport.Level level) {
-            return this;
-        }
-
-        @Override
-        public ValidationReport.Message withAdditionalInfo(String info) {
-            return this;
-        }
-
-        @Override
-        public ValidationReport.Message withAdditionalContext(ValidationReport.MessageContext context) {
-            return new Refusal(message.withAdditionalContext(context), refusal, first);
-        }
-    }
-
-    /** The body as the client sent it, read strictly once: its JSON, or why it is not JSON. */
-    private final class ReadBody implements Body {
+    /** The request's body as the client sent it, read strictly once, and what the checks found. */
+    private final class Sent implements Body {
         private final byte[] bytes;
         private JsonNode node;
-        private ApiException failure;
-        /** The operation of the document the request was matched to. */
+        private ApiException unreadable;
         private String operationId;
+        private ApiException first;
+        private ApiException field;
 
-        ReadBody(byte[] sent) {
-            this.bytes = sent == null || sent.length == 0 ? null : sent;
-            if (bytes != null && bytes.length > maxBodyBytes) {
-                failure = new ApiException(413, "BODY_TOO_LARGE", "The request body is larger than " + maxBodyBytes + " bytes.");
-            } else if (bytes != null) {
+        Sent(byte[] sent) {
+            bytes = sent == null || sent.length == 0 ? null : sent;
+            if (bytes == null) {
+                unreadable = ApiException.badRequest("INVALID_JSON", "The request body is empty; a JSON object is expected.");
+            } else if (bytes.length > maxBodyBytes) {
+                unreadable = new ApiException(413, "BODY_TOO_LARGE", "The request body is larger than " + maxBodyBytes + " bytes.");
+            } else {
                 try {
                     node = parse(utf8(bytes));
                 } catch (ApiException refused) {
-                    failure = refused;
+                    unreadable = refused;
                 }
-            } else if (bytes == null) {
-                failure = ApiException.badRequest("INVALID_JSON", "The request body is empty; a JSON object is expected.");
             }
-        }
-
-        ApiException failure() {
-            return failure;
         }
 
         @Override
@@ -453,10 +333,8 @@ public final class RequestContract implements RestClientRequestValidator {
 
     private static String utf8(byte[] body) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body)).toString();
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
         } catch (CharacterCodingException e) {
             throw ApiException.badRequest("INVALID_JSON", "The request body is not valid UTF-8.");
         }
@@ -470,9 +348,8 @@ public final class RequestContract implements RestClientRequestValidator {
         try {
             node = strict.readTree(text);
         } catch (StreamConstraintsException e) {
-            throw ApiException.badRequest("INVALID_JSON", "The request body nests JSON deeper than "
-                    + limits.getMaxNestingDepth() + " levels or holds a number longer than " + limits.getMaxNumberLength()
-                    + " characters.");
+            throw ApiException.badRequest("INVALID_JSON", "The request body nests JSON deeper than " + limits.getMaxNestingDepth()
+                    + " levels or holds a number longer than " + limits.getMaxNumberLength() + " characters.");
         } catch (MismatchedInputException e) {
             throw ApiException.badRequest("INVALID_JSON", "The request body must hold one JSON object and nothing after it.");
         } catch (JsonParseException e) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.util.concurrent.atomic.AtomicBoolean;
 import http.ApiPortHttpEngine;
 import http.HttpEdge;
 import http.UnservedPaths;
@@ -18,17 +17,15 @@ import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
+import org.apache.camel.Ordered;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
-import org.apache.camel.spi.CamelEvent;
-import org.apache.camel.support.EventNotifierSupport;
 import routes.ApiContractRoute;
 
 /** What every HTTP route shares: JSON in and out, the contract requests are held to, the admin check, the edge. */
-public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
+public class ApiConfiguration implements CamelConfiguration {
 
-    private CamelContext context;
 
     @PropertyInject("app.port")
     private int apiPort;
@@ -47,8 +44,9 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
     }
 
     @BindToRegistry(lazy = true)
-    public AdminAuthorization adminAuthorization(@PropertyInject("security.admin-token") String token) {
-        return new AdminAuthorization(token);
+    public AdminAuthorization adminAuthorization(@PropertyInject("security.admin-token") String token,
+                                                 @PropertyInject("security.admin-token-previous") String previous) {
+        return new AdminAuthorization(token, previous.trim());
     }
 
     @BindToRegistry(lazy = true)
@@ -73,24 +71,14 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
 
     /** The engine platform-http finds by this name: the routes go on the API's port (see {@link ApiPortHttpEngine}). */
     @BindToRegistry(value = "platform-http-engine", lazy = true)
-    public PlatformHttpEngine platformHttpEngine() {
+    public PlatformHttpEngine platformHttpEngine(CamelContext context) {
         ApiPortHttpEngine engine = new ApiPortHttpEngine(apiPort);
         engine.setCamelContext(context);
         return engine;
     }
 
     @Override
-    public CamelContext getCamelContext() {
-        return context;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext context) {
-        this.context = context;
-    }
-
-    @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         ObjectMapper mapper = context.getRegistry().lookupByNameAndType("objectMapper", ObjectMapper.class);
         HttpEdge edge = new HttpEdge(mapper, context.getRegistry().lookupByNameAndType("adminAuthorization", AdminAuthorization.class),
                 context.getRegistry().lookupByNameAndType("servingState", ServingState.class),
@@ -98,26 +86,35 @@ public class ApiConfiguration implements CamelConfiguration, CamelContextAware {
                 context.resolvePropertyPlaceholders("{{camel.management.metrics-path:/observe/metrics}}"),
                 Long.parseLong(context.resolvePropertyPlaceholders("{{camel.server.max-body-size}}")));
         context.addRoutePolicyFactory(new UnservedPaths(ApiContractRoute.ROUTE_ID, mapper));
-        // As the first route starts, Camel's HTTP servers are up (services start before routes).
-        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
-            private final AtomicBoolean installed = new AtomicBoolean();
+        context.addStartupListener(new EdgeInstaller(edge));
+    }
 
-            {
-                setIgnoreExchangeEvents(true);
-                setIgnoreStepEvents(true);
-            }
+    /**
+     * Installs the edge once the context has started its routes, and Camel's HTTP servers with them
+     * (the supervising route controller starts both after the context): before the app serves
+     * (ServingState, called last), and able to fail the start, which an event notifier is not.
+     */
+    private final class EdgeInstaller implements StartupListener, Ordered {
 
-            @Override
-            public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.RouteStartingEvent && !installed.get();
-            }
+        private final HttpEdge edge;
 
-            @Override
-            public void notify(CamelEvent event) {
-                if (installed.compareAndSet(false, true)) {
-                    edge.install(context, apiPort, managementPort);
-                }
-            }
-        });
+        EdgeInstaller(HttpEdge edge) {
+            this.edge = edge;
+        }
+
+        @Override
+        public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            // the HTTP servers may not be up yet
+        }
+
+        @Override
+        public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+            edge.install(context, apiPort, managementPort);
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST - 1;
+        }
     }
 }

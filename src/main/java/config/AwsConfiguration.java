@@ -3,10 +3,12 @@ package config;
 import java.net.URI;
 import java.time.Duration;
 
+import operations.AwsCallOutcomes;
+import operations.Outages;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -30,11 +32,10 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
  * AWS_PROVISION (an emulator) the topic and queues are made before any route starts; on AWS the
  * stack owns them (deploy/cloudformation.yaml).
  */
-public class AwsConfiguration implements CamelConfiguration, CamelContextAware {
+public class AwsConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AwsConfiguration.class);
 
-    private CamelContext context;
     private AwsCredentialsProvider credentials;
 
     @PropertyInject("aws.region")
@@ -70,34 +71,37 @@ public class AwsConfiguration implements CamelConfiguration, CamelContextAware {
     }
 
     @BindToRegistry(lazy = true)
-    public SnsClient snsClient() {
+    public SnsClient snsClient(@BeanInject("outages") Outages outages, CamelContext context) {
         SnsClientBuilder sns = SnsClient.builder().region(Region.of(region)).credentialsProvider(credentials())
-                .overrideConfiguration(timeouts()).httpClientBuilder(ApacheHttpClient.builder());
+                .overrideConfiguration(timeoutsAndOutages(outages, "sns")).httpClientBuilder(ApacheHttpClient.builder());
         if (!endpoint().isEmpty()) {
             sns.endpointOverride(URI.create(endpoint()));
         }
-        return closedWithTheContext(sns.build());
+        return closedWithTheContext(context, sns.build());
     }
 
     @BindToRegistry(lazy = true)
-    public SqsClient sqsClient() {
+    public SqsClient sqsClient(@BeanInject("outages") Outages outages, CamelContext context) {
         SqsClientBuilder sqs = SqsClient.builder().region(Region.of(region)).credentialsProvider(credentials())
-                .overrideConfiguration(timeouts()).httpClientBuilder(ApacheHttpClient.builder());
+                .overrideConfiguration(timeoutsAndOutages(outages, "sqs")).httpClientBuilder(ApacheHttpClient.builder());
         if (!endpoint().isEmpty()) {
             sqs.endpointOverride(URI.create(endpoint()));
         }
-        return closedWithTheContext(sqs.build());
+        return closedWithTheContext(context, sqs.build());
     }
 
     private String endpoint() {
         return endpointUrl.trim();
     }
 
-    private ClientOverrideConfiguration timeouts() {
-        return ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMillis(apiCallTimeoutMs)).build();
+    /** Every call bounded by AWS_API_CALL_TIMEOUT_MS, and its outcome told to operations.Outages. */
+    private ClientOverrideConfiguration timeoutsAndOutages(Outages outages, String dependency) {
+        return ClientOverrideConfiguration.builder().apiCallTimeout(Duration.ofMillis(apiCallTimeoutMs))
+                .addExecutionInterceptor(new AwsCallOutcomes(outages, dependency))
+                .build();
     }
 
-    private <T extends SdkAutoCloseable> T closedWithTheContext(T client) {
+    private static <T extends SdkAutoCloseable> T closedWithTheContext(CamelContext context, T client) {
         try {
             context.addService(new ServiceSupport() {
                 @Override
@@ -123,15 +127,5 @@ public class AwsConfiguration implements CamelConfiguration, CamelContextAware {
             }
         }
         return credentials;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext context) {
-        this.context = context;
     }
 }

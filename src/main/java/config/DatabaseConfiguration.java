@@ -1,5 +1,6 @@
 package config;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -7,13 +8,14 @@ import java.util.concurrent.TimeUnit;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.SQLExceptionOverride;
+import operations.Outages;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spring.spi.SpringTransactionPolicy;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
@@ -49,6 +51,10 @@ public class DatabaseConfiguration implements CamelConfiguration {
     private int connectionTimeoutMs;
     @PropertyInject("db.startup-wait-ms")
     private int startupWaitMs;
+    @PropertyInject("db.socket-timeout-ms")
+    private int socketTimeoutMs;
+    @PropertyInject("db.max-lifetime-ms")
+    private long maxLifetimeMs;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -58,10 +64,23 @@ public class DatabaseConfiguration implements CamelConfiguration {
         pool.setUsername(user);
         pool.setPassword(password);
         pool.setMaximumPoolSize(poolSize);
+        // docs/configuration.md, "How long a hung dependency may keep a request": a connection is
+        // found or refused within DB_CONNECTION_TIMEOUT_MS, an idle one that no longer answers is
+        // found out in half that (Hikari's smallest is 250 ms), and a statement gets its answer
+        // within DB_SOCKET_TIMEOUT_MS; connections are replaced after DB_MAX_LIFETIME_MS, so the
+        // pool follows a failover to a new address.
         pool.setConnectionTimeout(connectionTimeoutMs);
+        pool.setValidationTimeout(Math.max(250, connectionTimeoutMs / 2));
+        pool.setMaxLifetime(maxLifetimeMs);
         // A database that comes up with (or just after) the app is waited for, up to DB_STARTUP_WAIT_MS;
         // one that never does fails the start, not the first order.
         pool.setInitializationFailTimeout(startupWaitMs);
+        if (pool.getJdbcUrl().startsWith("jdbc:mysql:") || pool.getJdbcUrl().startsWith("jdbc:mariadb:")) {
+            // The same names in MySQL's and MariaDB's drivers. Without them a database that hangs,
+            // or an address that stopped answering, holds a connection until TCP gives up (minutes).
+            pool.addDataSourceProperty("connectTimeout", String.valueOf(connectionTimeoutMs));
+            pool.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeoutMs));
+        }
         if (pool.getJdbcUrl().startsWith("jdbc:mysql:")) {
             // A batch of orders writes its rows as one multi-row INSERT: one round trip while
             // the product's row is locked, not one per order.
@@ -76,7 +95,25 @@ public class DatabaseConfiguration implements CamelConfiguration {
             // API is on the classpath; Camel's sql spans already show them (config.TracingConfiguration).
             pool.addDataSourceProperty("openTelemetry", "DISABLED");
         }
-        HikariDataSource dataSource = new HikariDataSource();
+        Outages outages = context.getRegistry().lookupByNameAndType("outages", Outages.class);
+        pool.setExceptionOverride(new SQLExceptionOverride() {
+            @java.lang.Override
+            public Override adjudicate(SQLException e) {
+                outages.failed("database", e);
+                return Override.CONTINUE_EVICT;
+            }
+        });
+        HikariDataSource dataSource = new HikariDataSource() {
+            @Override
+            public Connection getConnection() throws SQLException {
+                try {
+                    return super.getConnection();
+                } catch (SQLException e) {
+                    outages.failed("database", e);
+                    throw e;
+                }
+            }
+        };
         pool.copyStateTo(dataSource);
         migrate(context, dataSource);
 
@@ -97,7 +134,11 @@ public class DatabaseConfiguration implements CamelConfiguration {
         }, true, true);
     }
 
-    /** Connects (the pool opens on its first use, waiting up to DB_STARTUP_WAIT_MS) and brings the schema up to date. */
+    /**
+     * Connects (the pool opens on its first use, waiting up to DB_STARTUP_WAIT_MS) and brings the
+     * schema up to date, on a connection of its own without DB_SOCKET_TIMEOUT_MS: a migration may
+     * take longer than any statement of a request.
+     */
     private void migrate(CamelContext context, HikariDataSource dataSource) {
         String address = withoutCredentials(url);
         ScheduledExecutorService clock = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "database-wait");
@@ -105,14 +146,15 @@ public class DatabaseConfiguration implements CamelConfiguration {
                 + " {} ms; waiting up to DB_STARTUP_WAIT_MS ({} s) from the first try", address, connectionTimeoutMs, startupWaitMs / 1000),
                 connectionTimeoutMs, TimeUnit.MILLISECONDS);
         try {
-            Flyway.configure().dataSource(dataSource).load().migrate();
-        } catch (FlywayException e) {
+            dataSource.getConnection().close();
+            Flyway.configure().dataSource(url, user, password).load().migrate();
+        } catch (SQLException | RuntimeException e) {
             SQLException unreachable = connectionFailure(e);
             if (unreachable != null) {
                 throw new IllegalStateException("The database at " + address + " did not answer within "
                         + startupWaitMs / 1000 + " s (DB_STARTUP_WAIT_MS): " + unreachable.getMessage(), e);
             }
-            throw e;
+            throw e instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getMessage(), e);
         } finally {
             stillWaiting.cancel(false);
             context.getExecutorServiceManager().shutdown(clock);

@@ -1,5 +1,7 @@
 package config;
 
+import java.security.Security;
+
 import operations.GracefulStop;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
@@ -21,6 +23,14 @@ public final class DonutStatesApplication {
             System.err.println("LOG_FORMAT must be text or json.");
             System.exit(2);
         }
+        // Set before the first lookup: an RDS failover points the database's name at a new address,
+        // and connections opened after it must find it (docs/configuration.md, DNS_CACHE_TTL_S).
+        String dnsTtl = System.getenv().getOrDefault("DNS_CACHE_TTL_S", "30");
+        if (!dnsTtl.matches("\\d{1,6}")) {
+            System.err.println("DNS_CACHE_TTL_S must be a whole number of seconds.");
+            System.exit(2);
+        }
+        Security.setProperty("networkaddress.cache.ttl", dnsTtl);
         try {
             Main main = new Main();
             main.addMainListener(new GracefulStop());

@@ -1,6 +1,7 @@
 package config;
 
 import java.sql.Connection;
+import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -11,11 +12,15 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import operations.BusinessMetrics;
 import operations.Dependencies;
+import operations.DependencyPolls;
+import operations.Outages;
 import operations.ReplicaIdentity;
 import operations.ServingHealthCheck;
 import operations.ServingState;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
@@ -31,6 +36,17 @@ import software.amazon.awssdk.services.sns.model.Topic;
  */
 public class OperationsConfiguration implements CamelConfiguration {
 
+
+    /**
+     * Told of every call to the database and to SNS and SQS that failed because it did not answer
+     * (DatabaseConfiguration, AwsConfiguration), so that an outage is a few lines of log, whatever
+     * fails meanwhile (docs/operations.md, "Outages").
+     */
+    @BindToRegistry(lazy = true)
+    public Outages outages(@PropertyInject("outage.reminder-s") int reminderS, CamelContext context) {
+        return new Outages(meterRegistry(context.getRegistry()), Duration.ofSeconds(reminderS), "database", "sns", "sqs");
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
@@ -43,7 +59,8 @@ public class OperationsConfiguration implements CamelConfiguration {
 
         // Whether the app takes requests (readiness and the HTTP edge): it must see the context start.
         ServingState serving = new ServingState();
-        context.getManagementStrategy().addEventNotifier(serving.lifecycle());
+        context.addStartupListener(serving.whenStarted());
+        context.getManagementStrategy().addEventNotifier(serving.whenStopping());
         registry.bind("servingState", serving);
         registry.bind("servingHealthCheck", new ServingHealthCheck(serving));
 
@@ -56,21 +73,25 @@ public class OperationsConfiguration implements CamelConfiguration {
                 .description("Orders waiting while another request sells the batch of their product")
                 .register(meters);
 
-        Dependencies dependencies = dependencies(context, meters);
+        Outages outages = registry.lookupByNameAndType("outages", Outages.class);
+        registry.bind("databasePolls", new DependencyPolls(outages, "database"));
+        registry.bind("sqsPolls", new DependencyPolls(outages, "sqs"));
+
+        Dependencies dependencies = dependencies(context, meters, outages);
         dependencies.healthChecks().forEach(HealthCheckRegistry.get(context)::register);
         context.addService(dependencies, true, true);
     }
 
-    private static Dependencies dependencies(CamelContext context, PrometheusMeterRegistry meters) {
+    private static Dependencies dependencies(CamelContext context, PrometheusMeterRegistry meters, Outages outages) {
         Registry registry = context.getRegistry();
         Duration timeout = Duration.ofMillis(Long.parseLong(context.resolvePropertyPlaceholders("{{aws.health-check-timeout-ms}}")));
         String topic = context.resolvePropertyPlaceholders("{{aws.stock-topic}}");
         DataSource database = registry.lookupByNameAndType("dataSource", DataSource.class);
-        return new Dependencies(context, Duration.ofMillis(Long.parseLong(context.resolvePropertyPlaceholders("{{health.check-ms}}"))), meters,
+        return new Dependencies(context, Duration.ofMillis(Long.parseLong(context.resolvePropertyPlaceholders("{{health.check-ms}}"))), meters, outages,
                 new Dependencies.Probe("database", () -> {
                     try (Connection connection = database.getConnection()) {
                         if (!connection.isValid((int) Math.max(1, timeout.toSeconds()))) {
-                            throw new IllegalStateException("its connection is not valid");
+                            throw new SQLTransientConnectionException("it did not answer a validation within " + timeout.toSeconds() + " s");
                         }
                     }
                     return null;

@@ -23,8 +23,9 @@ public class RestockConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public CallbackSigner callbackSigner(@PropertyInject("app.public-base-url") String publicBaseUrl,
-                                         @PropertyInject("security.callback-secret") String secret) {
-        return new CallbackSigner(publicBaseUrl(publicBaseUrl), secret);
+                                         @PropertyInject("security.callback-secret") String secret,
+                                         @PropertyInject("security.callback-secret-previous") String previous) {
+        return new CallbackSigner(publicBaseUrl(publicBaseUrl), secret, previous.trim());
     }
 
     @BindToRegistry(lazy = true)

@@ -6,16 +6,14 @@ import api.ListPages;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
 import routes.SalesRoute;
 import sales.OrderBatches;
 import sales.OrderRequests;
 
 /** The catalogue and the sales flow: reading orders and products, and selling orders in batches. */
-public class SalesConfiguration implements CamelConfiguration, CamelContextAware {
+public class SalesConfiguration implements CamelConfiguration {
 
-    private CamelContext context;
 
     @BindToRegistry(lazy = true)
     public OrderRequests orderRequests(@PropertyInject("sales.default-sku") String defaultSku) {
@@ -24,7 +22,8 @@ public class SalesConfiguration implements CamelConfiguration, CamelContextAware
 
     /** Sends each batch to the route SalesRoute sells it in. */
     @BindToRegistry(lazy = true)
-    public OrderBatches orderBatches(@PropertyInject("sales.max-batch") int maxBatch, @PropertyInject("sales.batch-lanes") int lanes) {
+    public OrderBatches orderBatches(@PropertyInject("sales.max-batch") int maxBatch, @PropertyInject("sales.batch-lanes") int lanes,
+                                     CamelContext context) {
         return new OrderBatches(context.createProducerTemplate(), SalesRoute.SELL_A_BATCH, maxBatch, lanes);
     }
 
@@ -38,15 +37,5 @@ public class SalesConfiguration implements CamelConfiguration, CamelContextAware
     @BindToRegistry(lazy = true)
     public ListPages restockRequestPages() {
         return new ListPages("restock-requests", "/api/restock-requests", "id", List.of("status", "sku"));
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return context;
-    }
-
-    @Override
-    public void setCamelContext(CamelContext context) {
-        this.context = context;
     }
 }

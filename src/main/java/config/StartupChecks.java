@@ -7,9 +7,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -76,7 +78,14 @@ public class StartupChecks implements CamelConfiguration {
             rateRule("simulator.failure-rate", "SIMULATOR_FAILURE_RATE"),
             rateRule("simulator.duplicate-rate", "SIMULATOR_DUPLICATE_RATE"),
             new Rule("security.admin-token", "ADMIN_TOKEN", "at least 16 characters", v -> v.length() >= 16),
-            new Rule("security.callback-secret", "CALLBACK_SECRET", "at least 16 characters", v -> v.length() >= 16));
+            new Rule("security.callback-secret", "CALLBACK_SECRET", "at least 16 characters", v -> v.length() >= 16),
+            new Rule("security.admin-token-previous", "ADMIN_TOKEN_PREVIOUS", "empty or at least 16 characters",
+                    v -> v.isEmpty() || v.length() >= 16),
+            new Rule("security.callback-secret-previous", "CALLBACK_SECRET_PREVIOUS", "empty or at least 16 characters",
+                    v -> v.isEmpty() || v.length() >= 16),
+            // 0 would mean no timeout at all in the drivers, and 0 s a reminder with every failed call.
+            intRule("db.socket-timeout-ms", "DB_SOCKET_TIMEOUT_MS", 100, 3_600_000),
+            intRule("outage.reminder-s", "OUTAGE_REMINDER_S", 1, 86_400));
 
     @Override
     public void configure(CamelContext context) {
@@ -172,12 +181,16 @@ public class StartupChecks implements CamelConfiguration {
 
     /**
      * Every setting whose default is a whole number must be one, 0 or more (the smallest the app
-     * means by any of them), and every true-or-false setting true or false; the rules above narrow
-     * some. Read off application.properties, so that a new setting is held to its kind as it comes.
+     * means by any of them), and every true-or-false setting true or false; a setting with a rule
+     * above is held to that rule instead. Read off application.properties, so that a new setting is held to its kind as it comes.
      */
     private static List<Rule> kinds(CamelContext context) {
+        Set<String> ruled = RULES.stream().map(Rule::property).collect(Collectors.toSet());
         List<Rule> kinds = new ArrayList<>();
         for (Setting setting : settings(context)) {
+            if (ruled.contains(setting.property())) {
+                continue;
+            }
             if (setting.fallback().matches("\\d+")) {
                 kinds.add(intRule(setting.property(), setting.variable(), 0, Integer.MAX_VALUE));
             } else if (setting.fallback().equals("true") || setting.fallback().equals("false")) {

@@ -11,11 +11,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import operations.ServingState;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
  * What every request meets before Camel's routes, added to the routers Camel's HTTP servers make
@@ -58,7 +60,7 @@ public final class HttpEdge {
         this.maxServerBodyBytes = maxServerBodyBytes;
     }
 
-    /** Once Camel's HTTP servers are up, before the routes start. */
+    /** Once Camel's HTTP servers are up, before the routes start; fails the start when a server could not listen. */
     public void install(CamelContext context, int apiPort, int managementPort) {
         Router api = router(context, apiPort);
         api.route().order(FIRST).handler(this::headAsGet);
@@ -79,6 +81,13 @@ public final class HttpEdge {
         Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
         if (router == null) {
             throw new IllegalStateException("Camel made no HTTP server on port " + port);
+        }
+        // Camel's Vert.x server only logs a failed listen and starts the routes all the same; Vert.x
+        // says whether its server listens only on its implementation (actualPort is the port asked for).
+        boolean listening = context.hasServices(VertxPlatformHttpServer.class).stream()
+                .anyMatch(server -> server.getConfigurationPort() == port && server.getServer() instanceof TCPServerBase tcp && tcp.isListening());
+        if (!listening) {
+            throw new IllegalStateException("Cannot listen on port " + port + " (is another process using it?)");
         }
         return router;
     }

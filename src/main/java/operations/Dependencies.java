@@ -35,13 +35,16 @@ public final class Dependencies extends ServiceSupport {
 
     private final CamelContext context;
     private final Duration period;
+    private final Outages outages;
     private final Map<String, Probe> probes = new LinkedHashMap<>();
     private final Map<String, Answer> answers = new java.util.concurrent.ConcurrentHashMap<>();
     private ScheduledExecutorService clock;
 
-    public Dependencies(CamelContext context, Duration period, MeterRegistry meters, Probe... probes) {
+    /** @param outages told of every answer, so that an outage ends in the log even when nothing else calls (a failure is told where the call failed) */
+    public Dependencies(CamelContext context, Duration period, MeterRegistry meters, Outages outages, Probe... probes) {
         this.context = context;
         this.period = period;
+        this.outages = outages;
         for (Probe probe : probes) {
             this.probes.put(probe.name(), probe);
             Gauge.builder("donut.dependency.up", () -> up(probe.name()) ? 1 : 0)
@@ -101,6 +104,7 @@ public final class Dependencies extends ServiceSupport {
             try {
                 probe.ask().call();
                 answers.put(probe.name(), new Answer(true, null, Instant.now()));
+                outages.answered(probe.name());
             } catch (Exception e) {
                 answers.put(probe.name(), new Answer(false, probe.name() + " is not reachable: " + e.getMessage(), Instant.now()));
             }

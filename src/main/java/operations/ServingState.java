@@ -2,6 +2,9 @@ package operations;
 
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Ordered;
+import org.apache.camel.StartupListener;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.EventNotifier;
 
@@ -49,22 +52,45 @@ public final class ServingState {
         phase.set(Phase.STOPPING);
     }
 
-    /** Moves to SERVING when the context has started every route, and to STOPPING when it begins to stop. */
-    public EventNotifier lifecycle() {
+    /**
+     * Moves to SERVING once the context has started every route. Camel calls it after the listener of
+     * its supervising route controller (camel.routecontroller), which starts the routes only once the
+     * context says it has started: the restock pipeline's consumers it supervises may still be retrying.
+     */
+    public StartupListener whenStarted() {
+        return new ServedWhenStarted();
+    }
+
+    /** Moves to STOPPING when the context begins to stop, however the stop came. */
+    public EventNotifier whenStopping() {
         return new ContextLifecycleNotifier() {
             @Override
             public boolean isEnabled(CamelEvent event) {
-                return event instanceof CamelEvent.CamelContextStartedEvent || event instanceof CamelEvent.CamelContextStoppingEvent;
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
             }
 
             @Override
             public void notify(CamelEvent event) {
-                if (event instanceof CamelEvent.CamelContextStartedEvent) {
-                    phase.compareAndSet(Phase.STARTING, Phase.SERVING);
-                } else {
-                    stopping();
-                }
+                stopping();
             }
         };
+    }
+
+    private final class ServedWhenStarted implements StartupListener, Ordered {
+
+        @Override
+        public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+            // the routes are not started yet
+        }
+
+        @Override
+        public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+            phase.compareAndSet(Phase.STARTING, Phase.SERVING);
+        }
+
+        @Override
+        public int getOrder() {
+            return Ordered.LOWEST;
+        }
     }
 }

@@ -17,17 +17,24 @@ import org.apache.camel.Header;
  * The factory callback is authenticated (docs/design.md, rule 6): the legacy factory cannot sign
  * its callback, so the CallbackUrl we hand it carries the request id and an HMAC-SHA256 of that
  * id; only we know the key. The id's and the signature's forms are the OpenAPI document's, checked
- * before the route runs (api.RequestContract).
+ * before the route runs (api.RequestContract). URLs are signed with CALLBACK_SECRET; while
+ * CALLBACK_SECRET_PREVIOUS is set, a URL signed with it before a rotation is still accepted
+ * (docs/operations.md, "Rotating a secret").
  */
 public final class CallbackSigner {
 
     private final String publicBaseUrl;
     private final byte[] secret;
+    private final byte[] previous;
 
-    /** @param publicBaseUrl where the factory reaches us, without a trailing slash */
-    public CallbackSigner(String publicBaseUrl, String secret) {
+    /**
+     * @param publicBaseUrl where the factory reaches us, without a trailing slash
+     * @param previous      the secret before the last rotation, or empty
+     */
+    public CallbackSigner(String publicBaseUrl, String secret, String previous) {
         this.publicBaseUrl = publicBaseUrl;
         this.secret = secret.getBytes(StandardCharsets.UTF_8);
+        this.previous = previous.isEmpty() ? null : previous.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -38,23 +45,25 @@ public final class CallbackSigner {
      */
     public String callbackUrl(String requestId, String traceparent) {
         String url = publicBaseUrl + "/api/restock?request=" + URLEncoder.encode(requestId, StandardCharsets.UTF_8)
-                + "&signature=" + sign(requestId);
+                + "&signature=" + new String(sign(secret, requestId), StandardCharsets.US_ASCII);
         return traceparent == null ? url : url + "&" + TraceContext.TRACEPARENT + "=" + traceparent;
     }
 
     /** 401 when the signature is not ours. */
     public void verify(@Header("request") String requestId, @Header("signature") String signature) {
-        byte[] expected = sign(requestId).getBytes(StandardCharsets.US_ASCII);
-        if (!MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII))) {
+        byte[] presented = signature.getBytes(StandardCharsets.US_ASCII);
+        boolean valid = MessageDigest.isEqual(sign(secret, requestId), presented)
+                | (previous != null && MessageDigest.isEqual(sign(previous, requestId), presented));
+        if (!valid) {
             throw new ApiException(401, "INVALID_SIGNATURE", "The callback signature does not match the request.");
         }
     }
 
-    String sign(String requestId) {
+    private static byte[] sign(byte[] key, String requestId) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(requestId.getBytes(StandardCharsets.UTF_8)));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(requestId.getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.US_ASCII);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is not available", e);
         }

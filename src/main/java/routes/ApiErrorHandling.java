@@ -2,14 +2,18 @@ package routes;
 
 import api.ApiError;
 import api.ApiException;
+import operations.Outages;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.Processor;
+import org.apache.camel.Predicate;
+import org.apache.camel.builder.PredicateBuilder;
 import org.apache.camel.builder.RouteConfigurationBuilder;
-import org.apache.camel.model.OnExceptionDefinition;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.CannotCreateTransactionException;
 
@@ -73,11 +77,21 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                         ApiException refused = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, ApiException.class);
                         answer(exchange, refused.status(), refused.toError());
                     }));
+        // The database not answering is an outage, logged as one where the call failed (operations.Outages),
+        // whatever the exception it reached the route as.
+        Predicate outage = exchange -> Outages.unreachable(exchange.getException() != null ? exchange.getException()
+                : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         rollbackIf(rollback, configuration
                 .onException(DataAccessResourceFailureException.class, TransientDataAccessException.class,
-                        CannotCreateTransactionException.class)
+                        RecoverableDataAccessException.class, CannotCreateTransactionException.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "routes.api", "Database unavailable: ${exception.message}")
+                    .filter(PredicateBuilder.not(outage))
+                        .log(LoggingLevel.WARN, "routes.api", "Database unavailable: ${exception.message}")
+                    .end()
+                    .process(databaseUnavailable));
+        rollbackIf(rollback, configuration
+                .onException(Exception.class).onWhen(outage)
+                    .handled(true)
                     .process(databaseUnavailable));
         rollbackIf(rollback, configuration
                 .onException(Exception.class)
@@ -87,7 +101,7 @@ public class ApiErrorHandling extends RouteConfigurationBuilder {
                             new ApiError("INTERNAL_ERROR", "Something went wrong on our side; it has been logged."))));
     }
 
-    private static void rollbackIf(boolean rollback, OnExceptionDefinition handler) {
+    private static void rollbackIf(boolean rollback, ProcessorDefinition<?> handler) {
         if (rollback) {
             handler.markRollbackOnly();
         }

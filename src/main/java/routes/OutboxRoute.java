@@ -1,5 +1,6 @@
 package routes;
 
+import operations.Outages;
 import operations.TraceContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -18,13 +19,16 @@ public class OutboxRoute extends RouteBuilder {
     @Override
     public void configure() {
         from("sql:classpath:sql/restock/unpublished.sql?delay={{outbox.poll-delay-ms}}"
-                + "&maxMessagesPerPoll={{outbox.batch-size}}&useIterator=true")
+                + "&maxMessagesPerPoll={{outbox.batch-size}}&useIterator=true&{{database-polls}}")
                 .routeId("outbox")
                 .onException(Exception.class).handled(true)
                     .setVariable("error", method("failures", "snsPublish"))
                     .setVariable("maxBackoffSeconds", simple("${properties:outbox.max-backoff-s}"))
                     .setBody(variable("request"))
-                    .log(LoggingLevel.WARN, "Restock request ${body.id} not published yet, will retry: ${exception.message}")
+                    // SNS or the database not answering is an outage's, logged as one (operations.Outages).
+                    .filter(method(Outages.class, "unreachable(${exception})").isEqualTo(false))
+                        .log(LoggingLevel.WARN, "Restock request ${body.id} not published yet, will retry: ${exception.message}")
+                    .end()
                     .to("sql:classpath:sql/restock/publish-failed.sql")
                 .end()
                 .setBody(method(StoredRequest.class, "fromRow"))

@@ -1,6 +1,7 @@
 package routes;
 
 import alerts.DeadLetters;
+import operations.Outages;
 import operations.TraceContext;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -23,10 +24,12 @@ public class RestockDeadlinesRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        from("sql:classpath:sql/restock/unclaimed.sql?delay={{restock.publish-check-ms}}&useIterator=false")
+        from("sql:classpath:sql/restock/unclaimed.sql?delay={{restock.publish-check-ms}}&useIterator=false&{{database-polls}}")
                 .routeId("publish-deadline")
                 .onException(Exception.class).handled(true)
-                    .log(LoggingLevel.WARN, "Publish-deadline sweep skipped: ${exception.message}")
+                    .filter(method(Outages.class, "unreachable(${exception})").isEqualTo(false))
+                        .log(LoggingLevel.WARN, "Publish-deadline sweep skipped: ${exception.message}")
+                    .end()
                 .end()
                 .setVariable("unclaimed", body())
                 // A request nobody took while others still wait on stock-queue is probably among
@@ -56,8 +59,11 @@ public class RestockDeadlinesRoute extends RouteBuilder {
                                     .setBody(method("restockMessages", "notification(${variable.request})"))
                                     .to("direct:deadLetter");
 
-        from("sql:classpath:sql/restock/overdue.sql?delay={{factory.deadline-check-ms}}&useIterator=true")
+        from("sql:classpath:sql/restock/overdue.sql?delay={{factory.deadline-check-ms}}&useIterator=true&{{database-polls}}")
                 .routeId("delivery-deadline")
+                .onException(Exception.class).onWhen(method(Outages.class, "unreachable(${exception})")).handled(true)
+                    // An outage's (operations.Outages); the request is overdue still at the next sweep.
+                .end()
                 .setBody(method(StoredRequest.class, "fromRow"))
                 .setVariable("request", body())
                 .setVariable("requestId", simple("${body.id}"))

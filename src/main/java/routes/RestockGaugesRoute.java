@@ -1,5 +1,6 @@
 package routes;
 
+import operations.Outages;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.sql.SqlConstants;
 
@@ -16,6 +17,9 @@ public class RestockGaugesRoute extends RouteBuilder {
     public void configure() {
         from("timer:restock-gauges?period={{metrics.restock-refresh-ms}}")
                 .routeId("restock-gauges")
+                .onException(Exception.class).onWhen(method(Outages.class, "unreachable(${exception})")).handled(true)
+                    // An outage's (operations.Outages); the gauges keep their last counts until the next run.
+                .end()
                 .setVariable("replica", simple("${bean:replicaIdentity?method=id}"))
                 .to("sql:classpath:sql/replicas/take-gauges-lease.sql")
                 .choice()

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
+import operations.Outages;
 import operations.TraceContext;
 
 import org.apache.camel.Body;
@@ -97,6 +98,15 @@ public final class OrderBatches {
             for (Pending pending : batch) {
                 pending.finish();
             }
+            // The database did not answer this batch: the orders queued behind it, in no transaction
+            // yet, get the same failure now instead of each waiting out the next batch's timeouts.
+            Exception unreachable = batch.stream().map(pending -> pending.failure).filter(Outages::unreachable).findFirst().orElse(null);
+            if (unreachable != null) {
+                for (Pending queued : lane.takeAll()) {
+                    queued.failure = unreachable;
+                    queued.finish();
+                }
+            }
             Pending next = lane.handOver();
             if (next != null) {
                 next.promote();
@@ -130,8 +140,9 @@ public final class OrderBatches {
             selling.forEach(p -> p.failure = e);
             return;
         }
-        Exception failure = result.getException() != null ? result.getException()
-                : result.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        // What failed first: a rollback that then failed too (on the connection the failure broke) is thrown instead.
+        Exception failure = result.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) != null
+                ? result.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) : result.getException();
         if (failure == null && result.isRollbackOnly()) {
             failure = new IllegalStateException("The batch of " + selling.size() + " orders was rolled back");
         }
@@ -170,6 +181,13 @@ public final class OrderBatches {
                 batch.add(queue.poll());
             }
             return batch;
+        }
+
+        /** Every order queued behind the batch that is finishing. */
+        synchronized List<Pending> takeAll() {
+            List<Pending> all = new ArrayList<>(queue);
+            queue.clear();
+            return all;
         }
 
         /** The request to lead the next batch, or null when nobody is waiting. */

@@ -32,7 +32,7 @@ class ContainerHealthCheckTest {
 
     private static final Path ROOT = Path.of(System.getProperty("basedir", ""));
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The image's liveness path (README, Configuration: MANAGEMENT_PORT). */
+    /** The image's liveness path (docs/configuration.md: MANAGEMENT_PORT). */
     static final String LIVENESS = "/observe/health/live";
 
     @Test

@@ -66,12 +66,6 @@ class DeploymentTemplateTest {
     private static final Map<String, JsonNode> EXISTING_DATABASE = Map.of(
             "DbHost", TextNode.valueOf("shared.cluster-abc.REGION.rds.amazonaws.com"),
             "DbPasswordSecretArn", TextNode.valueOf("arn:aws:secretsmanager:REGION:ACCOUNT_ID:secret:shared-db-AbCdEf"));
-    /**
-     * Variables the task sets that application.properties does not read yet: the app's secret
-     * rotation adds them (deploy/RUNBOOK.md, "Rotating the admin token or the callback secret").
-     * Remove each once application.properties has its {{env:NAME:...}} placeholder.
-     */
-    private static final Set<String> COMING_TO_THE_APP = Set.of("ADMIN_TOKEN_PREVIOUS", "CALLBACK_SECRET_PREVIOUS");
 
     private static String text;
     private static Template template;
@@ -279,12 +273,10 @@ class DeploymentTemplateTest {
         assertThat(environment.keySet()).as("variables both plain and secret").doesNotContainAnyElementsOf(secrets.keySet());
         Set<String> unknown = new TreeSet<>(set);
         unknown.removeAll(appVariables);
-        assertThat(unknown).as("variables application.properties does not read").isSubsetOf(COMING_TO_THE_APP);
-        assertThat(appVariables).as("the app reads none of these yet (else drop them from COMING_TO_THE_APP)")
-                .doesNotContainAnyElementsOf(COMING_TO_THE_APP);
+        assertThat(unknown).as("variables application.properties does not read").isEmpty();
 
         assertThat(set).containsAll(List.of("PORT", "MANAGEMENT_PORT", "AWS_REGION", "AWS_PROVISION", "DB_URL", "DB_USER", "DB_PASSWORD",
-                "ADMIN_TOKEN", "CALLBACK_SECRET", "FACTORY_URL", "PUBLIC_BASE_URL", "OPS_EMAIL", "OPS_FROM", "SMTP_HOST", "SMTP_PORT",
+                "ADMIN_TOKEN", "ADMIN_TOKEN_PREVIOUS", "CALLBACK_SECRET", "CALLBACK_SECRET_PREVIOUS", "FACTORY_URL", "PUBLIC_BASE_URL", "OPS_EMAIL", "OPS_FROM", "SMTP_HOST", "SMTP_PORT",
                 "SMTP_USER", "SMTP_PASSWORD", "SMTP_STARTTLS", "LOG_FORMAT", "SHUTDOWN_DRAIN_S", "SHUTDOWN_TIMEOUT_S",
                 "STOCK_TOPIC", "STOCK_QUEUE", "STOCK_DLQ", "STOCK_QUEUE_RETENTION_S", "STOCK_DLQ_RETENTION_S",
                 "STOCK_QUEUE_VISIBILITY_TIMEOUT_S", "STOCK_QUEUE_MAX_RECEIVE_COUNT"));
@@ -659,18 +651,34 @@ class DeploymentTemplateTest {
             JsonNode properties = template.resolve(filter.path("Properties"));
             assertThat(properties.path("LogGroupName").asText()).isEqualTo("ref:AppLogGroup");
             String pattern = properties.path("FilterPattern").asText();
-            Matcher logger = Pattern.compile("\\$\\.loggerName = \"([^\"]+)\"").matcher(pattern);
-            Matcher message = Pattern.compile("\\$\\.formattedMessage = \"\\*?([^\"*]+)\\*?\"").matcher(pattern);
             Matcher level = Pattern.compile("\\$\\.level = \"([A-Z]+)\"").matcher(pattern);
             assertThat(level.find()).as("a level in %s", pattern).isTrue();
-            if (logger.find() && message.find()) {
-                String route = logger.group(1);
-                String words = message.group(1);
-                assertThat(sources.values()).as("a route or logger %s that logs \"%s\" at %s", route, words, level.group(1))
-                        .anyMatch(source -> (source.contains(".routeId(\"" + route + "\")") || source.contains("\"" + route + "\""))
-                                && source.contains("LoggingLevel." + level.group(1)) && source.contains(words));
-            } else {
+            if (!pattern.contains("loggerName")) {
                 assertThat(pattern).as("a filter on the level alone").isEqualTo("{ $.level = \"ERROR\" }");
+            }
+            // Each alternative names a logger and what it writes: a route's words, or the dependency
+            // operations.Outages puts in the MDC.
+            for (String alternative : pattern.split("\\|\\|")) {
+                Matcher logger = Pattern.compile("\\$\\.loggerName = \"([^\"]+)\"").matcher(alternative);
+                if (!logger.find()) {
+                    continue;
+                }
+                String route = logger.group(1);
+                Matcher message = Pattern.compile("\\$\\.formattedMessage = \"\\*?([^\"*]+)\\*?\"").matcher(alternative);
+                Matcher dependency = Pattern.compile("\\$\\.mdc\\.dependency = \"([a-z]+)\"").matcher(alternative);
+                if (message.find()) {
+                    String words = message.group(1);
+                    assertThat(sources.values()).as("a route or logger %s that logs \"%s\" at %s", route, words, level.group(1))
+                            .anyMatch(source -> (source.contains(".routeId(\"" + route + "\")") || source.contains("\"" + route + "\""))
+                                    && source.contains("LoggingLevel." + level.group(1)) && source.contains(words));
+                } else {
+                    assertThat(dependency.find()).as("words or a dependency in %s", alternative).isTrue();
+                    assertThat(ROOT.resolve("src/main/java/" + route.replace('.', '/') + ".java")).as("the logger %s", route)
+                            .content().contains("MDC.putCloseable(DEPENDENCY").contains("LOG." + level.group(1).toLowerCase());
+                    String name = dependency.group(1);
+                    assertThat(sources.values()).as("a dependency %s the app checks", name)
+                            .anyMatch(source -> source.contains("new Dependencies.Probe(\"" + name + "\""));
+                }
             }
             JsonNode metric = properties.path("MetricTransformations").get(0);
             assertThat(metric.path("MetricNamespace").asText()).isEqualTo("DonutStates/" + STACK);
@@ -681,8 +689,10 @@ class DeploymentTemplateTest {
         assertThat(alarm.path("Namespace").asText()).isEqualTo("DonutStates/" + STACK);
         assertThat(alarm.path("MetricName").asText()).isEqualTo("RestockPublishRetries");
         assertThat(metrics.get("RestockPublishRetries")).contains("\"outbox\"");
-        // The outbox tries again at most OUTBOX_MAX_BACKOFF_S apart: every minute has a line while SNS refuses.
+        // The outbox tries again at most OUTBOX_MAX_BACKOFF_S apart, and an outage is told again every
+        // OUTAGE_REMINDER_S: every minute has a line while SNS refuses or does not answer.
         assertThat(Integer.parseInt(appDefault("outbox.max-backoff-s"))).isLessThan(alarm.path("Period").asInt());
+        assertThat(Integer.parseInt(appDefault("outage.reminder-s"))).isLessThan(alarm.path("Period").asInt());
     }
 
     @Test

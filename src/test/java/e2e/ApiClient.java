@@ -68,6 +68,16 @@ abstract class ApiClient {
         return send(request(path).header("Authorization", "Bearer " + ADMIN_TOKEN).GET());
     }
 
+    /** What /observe/health says of one check (database, sns, sqs, serving …) as of its last run. */
+    String check(String name) {
+        for (var check : admin("/observe/health?exposureLevel=full").body().path("checks")) {
+            if (name.equals(check.path("name").asText())) {
+                return check.path("status").asText();
+            }
+        }
+        return "not reported";
+    }
+
     Answer putProduct(String sku, int stock, int restockQuantity) {
         String body = """
                 {"name":"Test donut %s","price":2.50,"stock":%d,"factoryId":"factory_01","restockQuantity":%d}"""

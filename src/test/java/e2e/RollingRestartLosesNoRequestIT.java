@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
  * out and are restocked through the factory, whose callbacks come back through the balancer (one
  * PUBLIC_BASE_URL). One replica is killed (SIGKILL) and started again; then all three are
  * restarted one after the other as a deploy does: SIGTERM, wait for it to exit, start it, wait until
- * the balancer sends it requests, next (README, "Graceful stop"; docs/design.md rule 9).
+ * the balancer sends it requests, next (docs/operations.md, "Stopping"; docs/design.md rule 9).
  *
  * Every order is answered 201 or 409, or 503 in the error shape with Retry-After; no customer is
  * left without an answer or gets one that is not JSON; asked directly, a replica never answers
@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
  * behind it died under a request it was sending (its "safe" connection reuse leaves that retry to
  * the client). That may happen at the SIGKILL only, never during the rolling restart. The books balance, every restock request is
  * FULFILLED (a request whose factory call was cut off by the kill may end FAILED with one email,
- * order_interrupted, as the README's "A crash never orders twice" says; nothing else may), and
+ * order_interrupted, as docs/design.md, "A crash never orders twice", says; nothing else may), and
  * the topic carried one publish per request.
  *
  * On the production defaults of what it is about: SHUTDOWN_DRAIN_S, SHUTDOWN_TIMEOUT_S, and the

@@ -56,8 +56,8 @@ class DashboardQueriesTest extends RouteTestSupport {
                 dashboardChecks.assertThat(labels).as("label %s grouped by in %s", label, expression).contains(label);
             }
             // Replicas: one series per instance, so every panel aggregates across them.
-            dashboardChecks.assertThat(expression).as("aggregated across instances").containsPattern("^\\s*(sum|max|histogram_quantile)\\b");
-            // README "Metrics": every instance reads these from the one database, so a sum would count each request once per instance.
+            dashboardChecks.assertThat(expression).as("aggregated across instances").containsPattern("^\\s*(sum|max|min|histogram_quantile)\\b");
+            // docs/operations.md, "Metrics": every instance reads these from the one database, so a sum would count each request once per instance.
             if (metrics.contains("donut_restock_requests")) {
                 dashboardChecks.assertThat(expression).as("the database's counts, once").containsPattern("\\bmax\\b").doesNotContainPattern("\\bsum\\b(?:\\s*by\\s*\\([^)]*\\))?\\s*\\((?!\\s*max)");
             }
@@ -72,8 +72,8 @@ class DashboardQueriesTest extends RouteTestSupport {
                         .containsKey(labelValues.group(1));
             }
         }
-        for (String meter : readmeMeters()) {
-            dashboardChecks.assertThat(queried).as("a panel over README's meter %s", meter)
+        for (String meter : documentedMeters()) {
+            dashboardChecks.assertThat(queried).as("a panel over the documented meter %s", meter)
                     .anyMatch(metric -> metric.equals(meter) || metric.startsWith(meter + "_"));
         }
         dashboardChecks.assertAll();
@@ -161,16 +161,17 @@ class DashboardQueriesTest extends RouteTestSupport {
         return panels;
     }
 
-    /** The meters README's "Metrics" table lists, by name. */
-    private static Set<String> readmeMeters() throws IOException {
-        String readme = Files.readString(ROOT.resolve("README.md"));
-        String section = readme.substring(readme.indexOf("### Metrics"), readme.indexOf("## Configuration"));
+    /** The meters the "Metrics" table of docs/operations.md lists, by name. */
+    private static Set<String> documentedMeters() throws IOException {
+        String operations = Files.readString(ROOT.resolve("docs/operations.md"));
+        int start = operations.indexOf("## Metrics");
+        String section = operations.substring(start, operations.indexOf("\n## ", start + 1));
         Set<String> meters = new TreeSet<>();
         Matcher meter = Pattern.compile("(?m)^\\| `(donut_\\w+)").matcher(section);
         while (meter.find()) {
             meters.add(meter.group(1));
         }
-        assertThat(meters).as("meters in README's Metrics table").isNotEmpty();
+        assertThat(meters).as("meters in the Metrics table of docs/operations.md").isNotEmpty();
         return meters;
     }
 }

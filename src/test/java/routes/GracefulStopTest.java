@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What clients and probes see while the app stops (README, "Graceful stop"): during the drain
+ * What clients and probes see while the app stops (docs/operations.md, "Stopping"): during the drain
  * readiness is DOWN and liveness UP while every request is still served; once the drain is over
  * (and likewise while the app starts, the same phase of ServingState for the edge) every request
  * is answered 503 in the error shape with Retry-After, HEAD and unknown paths included, and

@@ -1,0 +1,126 @@
+package e2e;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SNS and SQS gone for a minute (nothing listens at the broker's address), and the database gone
+ * for a minute, while customers keep ordering: the log says so in a few lines (operations.Outages),
+ * never with a stack trace; the failed calls are counted in donut_dependency_failures_total; and
+ * everything goes on once the dependency is back. On the app's production defaults for every poll
+ * and back-off (docs/operations.md, "Outages").
+ */
+class AnOutageIsAFewLinesOfLogIT {
+
+    private static final Duration OUTAGE = Duration.ofSeconds(60);
+    private static final int MOST_WARNINGS = 20;
+    /** A line the app's text log format starts (logback-text.xml); any other is part of a stack trace. */
+    private static final Pattern LOG_LINE = Pattern.compile("^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} (TRACE|DEBUG|INFO |WARN |ERROR) .*");
+    private static final Pattern WARNING = Pattern.compile("^\\S+ (WARN |ERROR) .*");
+
+    private final Database database = Database.newSchema();
+    private final MailServer mail = new MailServer().start();
+    private TcpProxy proxy;
+    private AppProcess app;
+
+    @AfterEach
+    void stop() {
+        if (app != null) {
+            app.close();
+        }
+        if (proxy != null) {
+            proxy.close();
+        }
+        mail.close();
+    }
+
+    @Test
+    void aMinuteWithoutTheBrokerIsAFewLinesAndTheStockOutMeanwhileIsRestockedAfter() throws Exception {
+        Emulator broker = Emulator.shared();
+        proxy = TcpProxy.to(Integer.parseInt(broker.endpoint().substring(broker.endpoint().lastIndexOf(':') + 1)));
+        app = new AppProcess(database, broker, mail).onRunShDefaults()
+                .with("AWS_ENDPOINT_URL", "http://127.0.0.1:" + proxy.port()).start();
+        assertThat(app.putProduct("E2E-QUIET-OUT", 1, 5).status()).isEqualTo(201);
+        assertThat(app.putProduct("E2E-QUIET-ON", 1_000_000, 5).status()).isEqualTo(201);
+
+        String segment;
+        long backAt;
+        try (OrderLoad load = OrderLoad.trickle(app, List.of("E2E-QUIET-ON"), 2, Duration.ofMillis(500))) {
+            int mark = app.log().length();
+            proxy.refuse();
+            assertThat(app.order("E2E-QUIET-OUT", 1).status()).as("the last donut, sold while the broker is gone").isEqualTo(201);
+            await("the outage").pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(1)).until(() -> true);
+            segment = app.log().substring(mark);
+            proxy.forward();
+            backAt = System.nanoTime();
+            assertThat(load.orders()).as("sales while the broker is gone").allSatisfy(o -> assertThat(o.status()).isEqualTo(201));
+        }
+        await("the stock-out restocked").atMost(Duration.ofMinutes(2)).until(() -> database.stockOf("E2E-QUIET-OUT") == 5);
+        long restockedAfterMs = (System.nanoTime() - backAt) / 1_000_000;
+
+        Map<String, Double> metrics = app.businessMetrics();
+        report("broker", segment, restockedAfterMs, metrics);
+        holdsTheLogToAFewLines(segment);
+        assertThat(segment).contains("sqs does not answer").contains("sns does not answer");
+        assertThat(metrics.get("donut_dependency_failures_total{dependency=\"sns\"}")).as("failed SNS calls counted").isPositive();
+        assertThat(metrics.get("donut_dependency_failures_total{dependency=\"sqs\"}")).as("failed SQS calls counted").isPositive();
+    }
+
+    @Test
+    void aMinuteWithoutTheDatabaseIsAFewLinesAndOrdersSellOnceItIsBack() throws Exception {
+        app = new AppProcess(database, Emulator.shared(), mail).onRunShDefaults().start();
+        assertThat(app.putProduct("E2E-QUIET-DB", 1_000_000, 5).status()).isEqualTo(201);
+
+        String segment;
+        long backAt;
+        try (OrderLoad load = OrderLoad.trickle(app, List.of("E2E-QUIET-DB"), 2, Duration.ofMillis(500))) {
+            await("orders selling").atMost(Duration.ofSeconds(30)).until(() -> !load.ordersWhere(o -> o.status() == 201).isEmpty());
+            int mark = app.log().length();
+            database.stopServer();
+            try {
+                await("the outage").pollDelay(OUTAGE).atMost(OUTAGE.plusSeconds(1)).until(() -> true);
+                segment = app.log().substring(mark);
+            } finally {
+                database.startServer();
+            }
+            long back = load.nowMs();
+            backAt = System.nanoTime();
+            await("orders selling again").atMost(Duration.ofSeconds(60))
+                    .until(() -> !load.ordersWhere(o -> o.atMs() > back && o.status() == 201).isEmpty());
+            assertThat(load.orders()).as("answers while the database is gone").allSatisfy(o -> assertThat(o.status()).isIn(201, 503));
+        }
+        long sellsAfterMs = (System.nanoTime() - backAt) / 1_000_000;
+
+        Map<String, Double> metrics = app.businessMetrics();
+        report("database", segment, sellsAfterMs, metrics);
+        holdsTheLogToAFewLines(segment);
+        assertThat(segment).contains("database does not answer");
+        assertThat(metrics.get("donut_dependency_failures_total{dependency=\"database\"}")).as("failed database calls counted").isPositive();
+    }
+
+    private static void holdsTheLogToAFewLines(String segment) {
+        List<String> lines = segment.lines().toList();
+        assertThat(lines.stream().filter(line -> !LOG_LINE.matcher(line).matches()))
+                .as("stack-trace lines in the minute of the outage").isEmpty();
+        assertThat(lines.stream().filter(line -> WARNING.matcher(line).matches()))
+                .as("WARN and ERROR lines in the minute of the outage").hasSizeLessThanOrEqualTo(MOST_WARNINGS);
+    }
+
+    private static void report(String dependency, String segment, long recoveredAfterMs, Map<String, Double> metrics) {
+        List<String> lines = segment.lines().toList();
+        System.out.printf("%d s without the %s: %d log lines, %d WARN/ERROR, %d stack-trace lines; back to work %d ms after it answered;"
+                        + " failures counted %s%n", OUTAGE.toSeconds(), dependency, lines.size(),
+                lines.stream().filter(line -> WARNING.matcher(line).matches()).count(),
+                lines.stream().filter(line -> !LOG_LINE.matcher(line).matches()).count(), recoveredAfterMs,
+                metrics.entrySet().stream().filter(e -> e.getKey().startsWith("donut_dependency_failures_total")).toList());
+        lines.stream().filter(line -> WARNING.matcher(line).matches()).forEach(line -> System.out.println("  " + line));
+    }
+}
