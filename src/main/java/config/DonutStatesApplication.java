@@ -5,6 +5,7 @@ import java.security.Security;
 import operations.GracefulStop;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * {@code java -jar donut-states.jar}: Camel Main reads application.properties and the environment,
@@ -31,6 +32,10 @@ public final class DonutStatesApplication {
             System.exit(2);
         }
         Security.setProperty("networkaddress.cache.ttl", dnsTtl);
+        // Libraries that log through java.util.logging (the OpenTelemetry API, which MySQL's driver
+        // asks on its first connection, and the SDK) write into the app's log, in its format.
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
         try {
             Main main = new Main();
             main.addMainListener(new GracefulStop());

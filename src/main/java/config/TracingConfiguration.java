@@ -13,7 +13,6 @@ import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Tracing with Camel's OpenTelemetry support (camel-opentelemetry2), off unless
@@ -44,9 +43,6 @@ public class TracingConfiguration implements CamelConfiguration {
             if (context.resolvePropertyPlaceholders("{{tracing.otlp-endpoint}}").isBlank()) {
                 return;
             }
-            // The SDK reports export failures through java.util.logging: into the app's log instead of stderr.
-            SLF4JBridgeHandler.removeHandlersForRootLogger();
-            SLF4JBridgeHandler.install();
             OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                     .addPropertiesSupplier(() -> DEFAULTS)
                     .disableShutdownHook()
