@@ -90,9 +90,10 @@ public class ApiConfiguration implements CamelConfiguration {
     }
 
     /**
-     * Installs the edge once the context has started its routes, and Camel's HTTP servers with them
-     * (the supervising route controller starts both after the context): before the app serves
-     * (ServingState, called last), and able to fail the start, which an event notifier is not.
+     * Installs the edge as soon as Camel's HTTP servers are made, as the context starts and before
+     * the supervising route controller starts the routes, so that no request meets Vert.x's own 404
+     * page meanwhile (it is answered 503 until ServingState, called last, says the app serves); once
+     * the routes run, fails the start if a server could not listen, which an event notifier cannot.
      */
     private final class EdgeInstaller implements StartupListener, Ordered {
 
@@ -102,14 +103,20 @@ public class ApiConfiguration implements CamelConfiguration {
             this.edge = edge;
         }
 
+        private boolean installed;
+
         @Override
         public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-            // the HTTP servers may not be up yet
+            installed = edge.install(context, apiPort, managementPort);
         }
 
         @Override
         public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-            edge.install(context, apiPort, managementPort);
+            if (!installed) {
+                installed = edge.install(context, apiPort, managementPort);
+            }
+            HttpEdge.requireListening(context, apiPort);
+            HttpEdge.requireListening(context, managementPort);
         }
 
         @Override

@@ -60,36 +60,48 @@ public final class HttpEdge {
         this.maxServerBodyBytes = maxServerBodyBytes;
     }
 
-    /** Once Camel's HTTP servers are up, before the routes start; fails the start when a server could not listen. */
-    public void install(CamelContext context, int apiPort, int managementPort) {
+    /**
+     * Once Camel's HTTP servers are made, before the routes start, so that no request meets Vert.x's
+     * own 404 page while they do; false when a server is not made yet.
+     */
+    public boolean install(CamelContext context, int apiPort, int managementPort) {
         Router api = router(context, apiPort);
+        Router management = managementPort == apiPort ? api : router(context, managementPort);
+        if (api == null || management == null) {
+            return false;
+        }
         api.route().order(FIRST).handler(this::headAsGet);
         api.route().order(FIRST + 1).handler(this::refuseFormBodyWithoutBody);
         api.route().order(FIRST).failureHandler(this::answerBodyReaderFailures);
         if (managementPort == apiPort) {
             api.route().order(FIRST + 2).handler(this::healthDetailForAdmins);
         } else {
-            Router management = router(context, managementPort);
             management.route().order(FIRST).handler(this::headAsGet);
             management.route().order(FIRST + 1).handler(this::healthDetailForAdmins);
             management.route().last().handler(routing -> answer(routing, 404, new ApiError("NOT_FOUND", "There is nothing at this path.")));
         }
         api.route().order(FIRST + 3).handler(this::refuseWhileNotServing);
+        return true;
     }
 
-    private static Router router(CamelContext context, int port) {
-        Router router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
-        if (router == null) {
+    /**
+     * Fails the start when a server could not listen: Camel's Vert.x server only logs a failed listen
+     * and starts the routes all the same; Vert.x says whether its server listens only on its
+     * implementation (actualPort is the port asked for).
+     */
+    public static void requireListening(CamelContext context, int port) {
+        if (router(context, port) == null) {
             throw new IllegalStateException("Camel made no HTTP server on port " + port);
         }
-        // Camel's Vert.x server only logs a failed listen and starts the routes all the same; Vert.x
-        // says whether its server listens only on its implementation (actualPort is the port asked for).
         boolean listening = context.hasServices(VertxPlatformHttpServer.class).stream()
                 .anyMatch(server -> server.getConfigurationPort() == port && server.getServer() instanceof TCPServerBase tcp && tcp.isListening());
         if (!listening) {
             throw new IllegalStateException("Cannot listen on port " + port + " (is another process using it?)");
         }
-        return router;
+    }
+
+    private static Router router(CamelContext context, int port) {
+        return VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
     }
 
     /** HEAD becomes the GET of the same URI; the server still sends no body for it. Runs first, as the router restarts. */
