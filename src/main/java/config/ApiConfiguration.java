@@ -92,8 +92,7 @@ public class ApiConfiguration implements CamelConfiguration {
     /**
      * Installs the edge as soon as Camel's HTTP servers are made, as the context starts and before
      * the supervising route controller starts the routes, so that no request meets Vert.x's own 404
-     * page meanwhile (it is answered 503 until ServingState, called last, says the app serves); once
-     * the routes run, fails the start if a server could not listen, which an event notifier cannot.
+     * page meanwhile (it is answered 503 until ServingState, called last, says the app serves).
      */
     private final class EdgeInstaller implements StartupListener, Ordered {
 
@@ -112,11 +111,9 @@ public class ApiConfiguration implements CamelConfiguration {
 
         @Override
         public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-            if (!installed) {
-                installed = edge.install(context, apiPort, managementPort);
+            if (!installed && !edge.install(context, apiPort, managementPort)) {
+                throw new IllegalStateException("Camel made no HTTP server on port " + apiPort + " or " + managementPort);
             }
-            HttpEdge.requireListening(context, apiPort);
-            HttpEdge.requireListening(context, managementPort);
         }
 
         @Override

@@ -11,13 +11,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.net.impl.TCPServerBase;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import operations.ServingState;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
-import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpServer;
 
 /**
  * What every request meets before Camel's routes, added to the routers Camel's HTTP servers make
@@ -82,22 +80,6 @@ public final class HttpEdge {
         }
         api.route().order(FIRST + 3).handler(this::refuseWhileNotServing);
         return true;
-    }
-
-    /**
-     * Fails the start when a server could not listen: Camel's Vert.x server only logs a failed listen
-     * and starts the routes all the same; Vert.x says whether its server listens only on its
-     * implementation (actualPort is the port asked for).
-     */
-    public static void requireListening(CamelContext context, int port) {
-        if (router(context, port) == null) {
-            throw new IllegalStateException("Camel made no HTTP server on port " + port);
-        }
-        boolean listening = context.hasServices(VertxPlatformHttpServer.class).stream()
-                .anyMatch(server -> server.getConfigurationPort() == port && server.getServer() instanceof TCPServerBase tcp && tcp.isListening());
-        if (!listening) {
-            throw new IllegalStateException("Cannot listen on port " + port + " (is another process using it?)");
-        }
     }
 
     private static Router router(CamelContext context, int port) {
