@@ -120,6 +120,19 @@ class HostileInputTest {
             assertThat(header.body().get("sku").asText()).isEqualTo("CP-502101");
         }
 
+        // Load tools and some clients send a Content-Type on every request; without a body it says nothing.
+        @ParameterizedTest
+        @ValueSource(strings = {"text/html", "application/xml", "text/plain; charset=utf-8"})
+        void aContentTypeOnARequestWithoutABodyIsIgnoredAndTheAnswerIsJson(String contentType) {
+            for (String path : new String[] {"/api/products/CP-502101", "/api/products?limit=1", "/api/restock-requests"}) {
+                Answer answer = get(path, Map.of("Content-Type", contentType, "Authorization", ADMIN));
+
+                assertThat(answer.status()).as(path).isEqualTo(200);
+                assertThat(answer.headers().firstValue("Content-Type")).as(path).hasValue("application/json");
+                assertThat(answer.body()).as(path).isNotNull();
+            }
+        }
+
         @ParameterizedTest
         @ValueSource(strings = {"application/json", "application/json; charset=utf-8", "application/json;charset=\"UTF-8\"", "Application/JSON"})
         void jsonInUtf8IsTakenWithOrWithoutItsCharset(String contentType) {
