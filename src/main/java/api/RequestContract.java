@@ -1,24 +1,18 @@
 package api;
 
-import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.Charset;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
-import com.atlassian.oai.validator.OpenApiInteractionValidator;
-import com.atlassian.oai.validator.model.Body;
-import com.atlassian.oai.validator.model.Request;
-import com.atlassian.oai.validator.model.SimpleRequest;
-import com.atlassian.oai.validator.report.LevelResolver;
-import com.atlassian.oai.validator.report.ValidationReport;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -29,40 +23,51 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.networknt.schema.AnnotationKeyword;
+import com.networknt.schema.JsonMetaSchema;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaValidatorsConfig;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import com.networknt.schema.oas.OpenApi30;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.swagger.v3.oas.models.OpenAPI;
-import io.swagger.v3.oas.models.Operation;
-import io.swagger.v3.oas.models.media.Schema;
-import io.swagger.v3.oas.models.parameters.Parameter;
 import io.vertx.core.http.HttpServerRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.spi.RestClientRequestValidator;
 import org.apache.camel.support.MessageHelper;
+import org.apache.camel.support.RestConsumerContextPathMatcher;
+import org.apache.camel.support.RestConsumerContextPathMatcher.ConsumerPath;
 
 /**
  * Holds every request to its operation in the OpenAPI document before the route runs: Camel's REST
- * binding asks it (camel.rest.client-request-validation), the swagger-request-validator that
- * camel-openapi-validator wraps checks parameters and bodies against the document's schemas, and a
- * refusal answers in the error shape, in the document's words (docs/design.md, Errors). Camel's own
- * validator builds the validator again for every request and answers in the library's words; this
- * one builds it once, and reads the request as the client sent it (its own headers and query),
+ * binding asks it (camel.rest.client-request-validation), each parameter and body is validated
+ * against the document's own schemas (networknt json-schema-validator, OpenAPI 3.0 dialect, the
+ * schemas compiled once), and a refusal answers in the error shape, in the document's words
+ * (docs/design.md, Errors). It reads the request as the client sent it (its own headers and query),
  * not the Camel headers, where platform-http also puts query parameters and form fields.
  *
  * <p>In the order a client would fix them: a header or parameter the operation reads sent twice;
  * the admin token where the document asks for it; the body's media type, encoding, size and JSON;
- * then the document's schemas, the required fields and text a person reads ({@code x-visible-text}).
+ * then the document's schemas for parameters and body, the required fields and text a person
+ * reads ({@code x-visible-text}).
  */
 public final class RequestContract implements RestClientRequestValidator {
 
     private static final Set<String> METHODS_WITH_A_BODY = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final String JSON = "application/json";
+    private static final String DOCUMENT = "https://donut-states.example/openapi.json";
 
     private final ObjectMapper answers;
     private final AdminAuthorization admin;
     private final int maxBodyBytes;
     private final Consumer<String> onRefusal;
+    private final JsonNode document;
+    private final List<ConsumerPath<Served>> operations = new ArrayList<>();
     // Decimals are read exactly, so that 1e999 is too large and 1e-400 has too many decimals,
     // instead of becoming Infinity or 0.0 on the way through a double.
     private final ObjectMapper strict = JsonMapper.builder()
@@ -71,17 +76,65 @@ public final class RequestContract implements RestClientRequestValidator {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
     private final StreamReadConstraints limits = strict.getFactory().streamReadConstraints();
-    private volatile Validation validation;
 
-    private record Validation(OpenAPI document, OpenApiInteractionValidator validator) {
+    /** One operation of the document, as Camel's REST consumer matches it, with its parameters and body compiled. */
+    private record Served(String getRestrictMethod, String getConsumerPath, String operationId, boolean secured,
+                          List<Checked> parameters, JsonNode requestBody, Checked body) implements ConsumerPath<Served> {
+
+        @Override
+        public Served getConsumer() {
+            return this;
+        }
+
+        @Override
+        public boolean isMatchOnUriPrefix() {
+            return false;
+        }
     }
 
-    /** @param onRefusal told the operationId of every request refused */
-    public RequestContract(ObjectMapper answers, AdminAuthorization admin, int maxBodyBytes, Consumer<String> onRefusal) {
+    /** A parameter (its definition) or a body (its media type), and the document's schema of its value. */
+    private record Checked(JsonNode definition, JsonSchema schema) {
+    }
+
+    /**
+     * @param document  the document as it is served (ApiDocument), whose schemas requests are held to
+     * @param onRefusal told the operationId of every request refused
+     */
+    public RequestContract(ObjectMapper answers, AdminAuthorization admin, int maxBodyBytes, ApiDocument document,
+                           Consumer<String> onRefusal) {
         this.answers = answers;
         this.admin = admin;
         this.maxBodyBytes = maxBodyBytes;
         this.onRefusal = onRefusal;
+        this.document = document.json();
+        // The schemas live in an OpenAPI document: its other keys (paths, x-error-code, ...) are not schema keywords to warn of.
+        JsonMetaSchema openApi30 = JsonMetaSchema.builder(OpenApi30.getInstance())
+                .unknownKeywordFactory((keyword, context) -> new AnnotationKeyword(keyword)).build();
+        JsonSchemaFactory schemas = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4, builder -> builder
+                .metaSchema(openApi30)
+                .defaultMetaSchemaIri(openApi30.getIri())
+                .schemaLoaders(loaders -> loaders.schemas(Map.of(DOCUMENT, document.text()))));
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().formatAssertionsEnabled(true).build();
+        this.document.path("paths").fields().forEachRemaining(path -> path.getValue().fields().forEachRemaining(method -> {
+            if (!method.getValue().has("responses")) {
+                return;
+            }
+            JsonNode operation = method.getValue();
+            Map<String, JsonNode> parameters = new LinkedHashMap<>();
+            for (JsonNode declared : path.getValue().path("parameters")) {
+                parameters.put(key(followed(declared)), declared);
+            }
+            for (JsonNode declared : operation.path("parameters")) {
+                parameters.put(key(followed(declared)), declared);
+            }
+            List<Checked> checked = parameters.values().stream()
+                    .map(declared -> new Checked(followed(declared), compiled(schemas, config, followed(declared).path("schema")))).toList();
+            JsonNode requestBody = followed(operation.path("requestBody"));
+            JsonNode media = requestBody.path("content").path(JSON);
+            operations.add(new Served(method.getKey().toUpperCase(Locale.ROOT), path.getKey(), operation.path("operationId").asText(),
+                    !operation.path("security").isEmpty(), checked, requestBody.isMissingNode() ? null : requestBody,
+                    media.isMissingNode() ? null : new Checked(media, compiled(schemas, config, media.path("schema")))));
+        }));
     }
 
     @Override
@@ -95,25 +148,34 @@ public final class RequestContract implements RestClientRequestValidator {
             // Without a body a Content-Type names nothing; left on the message, Camel's binding takes it for the answer's format.
             message.removeHeader(Exchange.CONTENT_TYPE);
         }
-        OpenAPI document = exchange.getProperty(Exchange.REST_OPENAPI, OpenAPI.class);
         ApiException refused;
-        if (document == null) {
+        String operationId = null;
+        if (exchange.getProperty(Exchange.REST_OPENAPI) == null) {
             // A REST service the document does not name (the factory simulator): its JSON bodies, read as strictly.
             refused = sent.bytes == null ? null : isJson(http.getHeader("Content-Type")) ? sent.unreadable : unsupportedMediaType();
         } else {
-            SimpleRequest.Builder request = new SimpleRequest.Builder(http.method().name(), message.getHeader(Exchange.HTTP_PATH, String.class));
-            http.headers().forEach(header -> request.withHeader(header.getKey(), header.getValue()));
-            new QueryStringDecoder(http.uri()).parameters().forEach(request::withQueryParam);
-            ValidationReport report = validator(document).validateRequest(request.withBody(sent).build());
-            ValidationReport.Message schemas = report.getMessages().stream()
-                    .filter(found -> found.getLevel() == ValidationReport.Level.ERROR).findFirst().orElse(null);
-            refused = sent.first != null ? sent.first : schemas != null ? refusalFor(schemas, document) : sent.field;
+            String path = message.getHeader(Exchange.HTTP_PATH, String.class);
+            ConsumerPath<Served> matched = RestConsumerContextPathMatcher.matchBestPath(http.method().name(), path, operations);
+            if (matched == null) {
+                refused = ApiException.notFound("NOT_FOUND", "There is nothing at this path.");
+            } else {
+                Served operation = matched.getConsumer();
+                operationId = operation.operationId();
+                Map<String, List<String>> query = new QueryStringDecoder(http.uri()).parameters();
+                refused = firstRefusal(sent, http, query, operation);
+                if (refused == null) {
+                    refused = parameterRefusal(http, query, path, operation);
+                }
+                if (refused == null && operation.body() != null && sent.node != null) {
+                    refused = bodyRefusal(sent.node, operation.body());
+                }
+            }
         }
         if (refused == null) {
             return null;
         }
-        if (sent.operationId != null) {
-            onRefusal.accept(sent.operationId);
+        if (operationId != null) {
+            onRefusal.accept(operationId);
         }
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, JSON);
         try {
@@ -133,46 +195,26 @@ public final class RequestContract implements RestClientRequestValidator {
         return bytes;
     }
 
-    private OpenApiInteractionValidator validator(OpenAPI document) {
-        Validation known = validation;
-        if (known == null || known.document() != document) {
-            LevelResolver.Builder levels = LevelResolver.create();
-            // Checked here, first and in our order (firstRefusal), or read as the document says (fieldRefusal); a
-            // header or query parameter the operation does not read (the CallbackUrl's traceparent) is ignored.
-            for (String ours : List.of("validation.request.contentType", "validation.request.security", "validation.request.body.missing",
-                    "validation.request.body.unexpected", "validation.request.accept", "validation.schema.invalidJson",
-                    "validation.request.body.schema.required", "validation.request.parameter.query.unexpected")) {
-                levels.withLevel(ours, ValidationReport.Level.IGNORE);
-            }
-            known = new Validation(document, OpenApiInteractionValidator.createFor(document).withLevelResolver(levels.build())
-                    .withCustomRequestValidation((request, operation) -> check((Sent) request.getRequestBody().orElseThrow(), request,
-                            operation.getOperation(), document))
-                    .build());
-            validation = known;
-        }
-        return known.validator();
-    }
-
-    /** What the library is not asked, for the operation it matched the request to; noted on what was sent. */
-    private ValidationReport check(Sent sent, Request request, Operation operation, OpenAPI document) {
-        sent.operationId = operation.getOperationId();
-        sent.first = firstRefusal(sent, request, operation);
-        if (sent.first == null && sent.node != null && operation.getRequestBody() != null) {
-            sent.field = fieldRefusal(sent.node, operation, document);
-        }
-        return ValidationReport.empty();
-    }
-
-    private ApiException firstRefusal(Sent sent, Request request, Operation operation) {
-        for (Parameter parameter : Optional.ofNullable(operation.getParameters()).orElse(List.of())) {
-            boolean header = "header".equals(parameter.getIn());
-            if ((header ? request.getHeaderValues(parameter.getName()) : request.getQueryParameterValues(parameter.getName())).size() > 1) {
-                return header ? duplicate("DUPLICATE_HEADER", "header", parameter.getName())
-                        : duplicate("DUPLICATE_PARAMETER", "query parameter", parameter.getName());
+    private ApiException firstRefusal(Sent sent, HttpServerRequest http, Map<String, List<String>> query, Served operation) {
+        for (Checked parameter : operation.parameters()) {
+            String name = parameter.definition().path("name").asText();
+            switch (parameter.definition().path("in").asText()) {
+                case "header" -> {
+                    if (http.headers().getAll(name).size() > 1) {
+                        return duplicate("DUPLICATE_HEADER", "header", name);
+                    }
+                }
+                case "query" -> {
+                    if (query.getOrDefault(name, List.of()).size() > 1) {
+                        return duplicate("DUPLICATE_PARAMETER", "query parameter", name);
+                    }
+                }
+                default -> {
+                }
             }
         }
-        if (operation.getSecurity() != null && !operation.getSecurity().isEmpty()) {
-            List<String> authorization = List.copyOf(request.getHeaderValues(AdminAuthorization.HEADER));
+        if (operation.secured()) {
+            List<String> authorization = http.headers().getAll(AdminAuthorization.HEADER);
             if (authorization.size() > 1) {
                 return duplicate("DUPLICATE_HEADER", "header", AdminAuthorization.HEADER);
             }
@@ -182,93 +224,159 @@ public final class RequestContract implements RestClientRequestValidator {
                 return refused;
             }
         }
-        if (operation.getRequestBody() == null || sent.bytes == null && !Boolean.TRUE.equals(operation.getRequestBody().getRequired())) {
+        if (operation.requestBody() == null || sent.bytes == null && !operation.requestBody().path("required").asBoolean(false)) {
             return null;
         }
-        if (!isJson(request.getContentType().orElse(null))) {
+        if (!isJson(http.getHeader("Content-Type"))) {
             return unsupportedMediaType();
         }
-        List<String> encoding = List.copyOf(request.getHeaderValues("Content-Encoding"));
+        List<String> encoding = http.headers().getAll("Content-Encoding");
         if (!encoding.isEmpty() && !(encoding.size() == 1 && encoding.get(0).trim().equalsIgnoreCase("identity"))) {
             return new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Send the body uncompressed: no 'Content-Encoding' is accepted.");
         }
         return sent.unreadable;
     }
 
-    private static ApiException fieldRefusal(JsonNode body, Operation operation, OpenAPI document) {
-        Schema<?> schema = resolve(operation.getRequestBody().getContent().get(JSON).getSchema(), document);
-        for (String required : Optional.ofNullable(schema.getRequired()).orElse(List.of())) {
-            if (body.get(required) == null || body.get(required).isNull()) {
-                return ApiException.badRequest("MISSING_FIELD", "'" + required + "' is required.");
-            }
-        }
-        for (Map.Entry<String, Schema> property : Optional.ofNullable(schema.getProperties()).orElse(Map.of()).entrySet()) {
-            JsonNode value = body.get(property.getKey());
-            Map<String, Object> extensions = property.getValue().getExtensions();
-            if (extensions != null && Boolean.TRUE.equals(extensions.get("x-visible-text")) && value != null && value.isTextual()
-                    && !VisibleText.readable(value.textValue())) {
-                return invalid(property.getKey(), null, property.getValue(), document);
+    /** Each parameter the operation reads, against its schema: path, then query, then headers. */
+    private ApiException parameterRefusal(HttpServerRequest http, Map<String, List<String>> query, String path, Served operation) {
+        for (String in : List.of("path", "query", "header")) {
+            for (Checked parameter : operation.parameters()) {
+                JsonNode definition = parameter.definition();
+                if (!in.equals(definition.path("in").asText())) {
+                    continue;
+                }
+                String name = definition.path("name").asText();
+                String value = switch (in) {
+                    case "path" -> pathValue(operation.getConsumerPath(), path, name);
+                    case "query" -> query.getOrDefault(name, List.of()).stream().findFirst().orElse(null);
+                    default -> http.getHeader(name);
+                };
+                if (value == null) {
+                    if (definition.path("required").asBoolean(false)) {
+                        return ApiException.badRequest(code(name, definition), "The " + in + " parameter '" + name + "' is required.");
+                    }
+                } else if (!parameter.schema().validate(valueOf(value, schemaOf(definition.path("schema")))).isEmpty()) {
+                    return invalid(name, definition, definition.path("schema"));
+                }
             }
         }
         return null;
     }
 
-    /** The library's error, in the document's words: the parameter or body field it is about, and what it must be. */
-    private static ApiException refusalFor(ValidationReport.Message message, OpenAPI document) {
-        ValidationReport.MessageContext context = message.getContext().orElse(null);
-        Parameter parameter = context == null ? null : context.getParameter().orElse(null);
-        if (parameter != null) {
-            if (message.getKey().endsWith(".missing") && Boolean.TRUE.equals(parameter.getRequired())) {
-                return ApiException.badRequest(code(parameter.getName(), parameter.getExtensions()),
-                        "The " + parameter.getIn() + " parameter '" + parameter.getName() + "' is required.");
+    /** The body against the operation's schema; else a required field it lacks, or text no person reads. */
+    private ApiException bodyRefusal(JsonNode body, Checked media) {
+        JsonNode schema = schemaOf(media.definition().path("schema"));
+        for (ValidationMessage error : media.schema().validate(body)) {
+            // A missing field is named as one (below), whatever else the body holds.
+            if ("required".equals(error.getType())) {
+                continue;
             }
-            return invalid(parameter.getName(), parameter.getExtensions(), parameter.getSchema(), document);
+            Object field = error.getInstanceLocation().getNameCount() == 0 ? null : error.getInstanceLocation().getElement(0);
+            if (!(field instanceof String name) || !schema.path("properties").has(name)) {
+                return ApiException.badRequest("INVALID_JSON", "The request body does not hold what this operation takes.");
+            }
+            return invalid(name, null, schema.path("properties").path(name));
         }
-        if (message.getKey().startsWith("validation.request.path")) {
-            return ApiException.notFound("NOT_FOUND", "There is nothing at this path.");
+        for (JsonNode required : schema.path("required")) {
+            JsonNode value = body.get(required.asText());
+            if (value == null || value.isNull()) {
+                return ApiException.badRequest("MISSING_FIELD", "'" + required.asText() + "' is required.");
+            }
         }
-        String pointer = context == null ? null : context.getPointers().map(ValidationReport.MessageContext.Pointers::getInstance).orElse(null);
-        Schema<?> body = context == null ? null
-                : resolve(context.getApiRequestBodyDefinition().map(definition -> definition.getContent().get(JSON).getSchema()).orElse(null), document);
-        if (pointer == null || pointer.length() < 2 || body == null || body.getProperties() == null) {
-            return ApiException.badRequest("INVALID_JSON", "The request body does not hold what this operation takes.");
+        for (Map.Entry<String, JsonNode> property : schema.path("properties").properties()) {
+            JsonNode value = body.get(property.getKey());
+            if (property.getValue().path("x-visible-text").asBoolean(false) && value != null && value.isTextual()
+                    && !VisibleText.readable(value.textValue())) {
+                return invalid(property.getKey(), null, property.getValue());
+            }
         }
-        String field = pointer.substring(1).split("/")[0];
-        return invalid(field, null, body.getProperties().get(field), document);
+        return null;
     }
 
-    private static ApiException invalid(String field, Map<String, Object> extensions, Schema<?> schema, OpenAPI document) {
-        return ApiException.badRequest(code(field, extensions), "'" + field + "' must be " + rule(resolve(schema, document)) + ".");
+    private ApiException invalid(String field, JsonNode definition, JsonNode schema) {
+        return ApiException.badRequest(code(field, definition), "'" + field + "' must be " + rule(schemaOf(schema)) + ".");
     }
 
     /** What a value must be, as the document says it: its values, its description, else its bounds. */
-    private static String rule(Schema<?> schema) {
-        if (schema == null) {
-            return "valid";
+    private static String rule(JsonNode schema) {
+        if (schema.has("enum")) {
+            List<String> values = new ArrayList<>();
+            schema.path("enum").forEach(value -> values.add(value.asText()));
+            return "one of " + String.join(", ", values);
         }
-        if (schema.getEnum() != null) {
-            return "one of " + String.join(", ", schema.getEnum().stream().map(String::valueOf).toList());
+        if (!schema.path("description").asText().isBlank()) {
+            return schema.path("description").asText().strip();
         }
-        if (schema.getDescription() != null && !schema.getDescription().isBlank()) {
-            return schema.getDescription().strip();
+        if (schema.has("minimum") && schema.has("maximum")) {
+            return "a whole number from " + schema.path("minimum").decimalValue().toPlainString() + " to "
+                    + schema.path("maximum").decimalValue().toPlainString();
         }
-        if (schema.getMinimum() != null && schema.getMaximum() != null) {
-            return "a whole number from " + schema.getMinimum().toPlainString() + " to " + schema.getMaximum().toPlainString();
-        }
-        return "a " + Optional.ofNullable(schema.getType()).orElse("value");
+        return schema.isMissingNode() ? "valid" : "a " + schema.path("type").asText("value");
     }
 
-    private static Schema<?> resolve(Schema<?> schema, OpenAPI document) {
-        if (schema != null && schema.get$ref() != null) {
-            return document.getComponents().getSchemas().get(schema.get$ref().substring(schema.get$ref().lastIndexOf('/') + 1));
+    /** The schema a $ref points to in the document, or the schema itself. */
+    private JsonNode schemaOf(JsonNode schema) {
+        return followed(schema);
+    }
+
+    private JsonNode followed(JsonNode node) {
+        JsonNode ref = node.path("$ref");
+        return ref.isTextual() && ref.asText().startsWith("#") ? followed(document.at(ref.asText().substring(1))) : node;
+    }
+
+    private static String key(JsonNode parameter) {
+        return parameter.path("in").asText() + ":" + parameter.path("name").asText();
+    }
+
+    /** The compiled schema: one the document names by $ref is loaded from its place, so that its own $refs resolve. */
+    private static JsonSchema compiled(JsonSchemaFactory schemas, SchemaValidatorsConfig config, JsonNode schema) {
+        JsonSchema compiled = schema.path("$ref").isTextual()
+                ? schemas.getSchema(SchemaLocation.of(DOCUMENT + schema.path("$ref").asText()), config)
+                : schemas.getSchema(schema, config);
+        compiled.initializeValidators();
+        return compiled;
+    }
+
+    /** A parameter's text as the JSON value its schema's type reads it as. */
+    private static JsonNode valueOf(String text, JsonNode schema) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        switch (schema.path("type").asText()) {
+            case "integer", "number" -> {
+                try {
+                    return nodes.numberNode(Long.parseLong(text));
+                } catch (NumberFormatException notWhole) {
+                    try {
+                        return nodes.numberNode(new BigDecimal(text));
+                    } catch (NumberFormatException notANumber) {
+                        return nodes.textNode(text);
+                    }
+                }
+            }
+            case "boolean" -> {
+                return "true".equals(text) || "false".equals(text) ? nodes.booleanNode(Boolean.parseBoolean(text)) : nodes.textNode(text);
+            }
+            default -> {
+                return nodes.textNode(text);
+            }
         }
-        return schema;
+    }
+
+    /** The request path's segment where the template names the parameter, decoded. */
+    private static String pathValue(String template, String path, String name) {
+        String[] names = template.split("/");
+        String[] values = path.split("/");
+        for (int i = 0; i < names.length && i < values.length; i++) {
+            if (names[i].equals("{" + name + "}")) {
+                return QueryStringDecoder.decodeComponent(values[i]);
+            }
+        }
+        return null;
     }
 
     /** The parameter's x-error-code, else INVALID_ and its name. */
-    private static String code(String name, Map<String, Object> extensions) {
-        Object code = extensions == null ? null : extensions.get("x-error-code");
-        return code != null ? code.toString()
+    private static String code(String name, JsonNode definition) {
+        JsonNode code = definition == null ? null : definition.get("x-error-code");
+        return code != null ? code.asText()
                 : "INVALID_" + name.replaceAll("([a-z])([A-Z])", "$1_$2").replace('-', '_').toUpperCase(Locale.ROOT);
     }
 
@@ -292,14 +400,11 @@ public final class RequestContract implements RestClientRequestValidator {
                 && charset[1].trim().replaceAll("^\"(.*)\"$", "$1").equalsIgnoreCase("utf-8");
     }
 
-    /** The request's body as the client sent it, read strictly once, and what the checks found. */
-    private final class Sent implements Body {
+    /** The request's body as the client sent it, read strictly once. */
+    private final class Sent {
         private final byte[] bytes;
         private JsonNode node;
         private ApiException unreadable;
-        private String operationId;
-        private ApiException first;
-        private ApiException field;
 
         Sent(byte[] sent) {
             bytes = sent == null || sent.length == 0 ? null : sent;
@@ -314,24 +419,6 @@ public final class RequestContract implements RestClientRequestValidator {
                     unreadable = refused;
                 }
             }
-        }
-
-        @Override
-        public boolean hasBody() {
-            return node != null;
-        }
-
-        @Override
-        public JsonNode toJsonNode() throws IOException {
-            if (node == null) {
-                throw new IOException("No JSON body");
-            }
-            return node;
-        }
-
-        @Override
-        public String toString(Charset charset) {
-            return node == null ? "" : node.toString();
         }
     }
 

@@ -65,8 +65,9 @@ public class ApiConfiguration implements CamelConfiguration {
     public RequestContract requestContract(@BeanInject("objectMapper") ObjectMapper mapper,
                                            @BeanInject("adminAuthorization") AdminAuthorization admin,
                                            @PropertyInject("api.max-body-bytes") int maxBodyBytes,
+                                           @BeanInject("apiDocument") ApiDocument document,
                                            @BeanInject("businessMetrics") BusinessMetrics metrics) {
-        return new RequestContract(mapper, admin, maxBodyBytes, metrics::requestRefused);
+        return new RequestContract(mapper, admin, maxBodyBytes, document, metrics::requestRefused);
     }
 
     /** The engine platform-http finds by this name: the routes go on the API's port (see {@link ApiPortHttpEngine}). */
