@@ -6,6 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -61,6 +62,7 @@ public final class RequestContract implements RestClientRequestValidator {
     private static final Set<String> METHODS_WITH_A_BODY = Set.of("POST", "PUT", "PATCH", "DELETE");
     private static final String JSON = "application/json";
     private static final String DOCUMENT = "https://donut-states.example/openapi.json";
+    private static final List<String> PARAMETER_ORDER = List.of("path", "query", "header");
 
     private final ObjectMapper answers;
     private final AdminAuthorization admin;
@@ -92,8 +94,16 @@ public final class RequestContract implements RestClientRequestValidator {
         }
     }
 
-    /** A parameter (its definition) or a body (its media type), and the document's schema of its value. */
-    private record Checked(JsonNode definition, JsonSchema schema) {
+    /** A parameter (its definition) or a body (its media type), the document's schema of its value ($ref followed), compiled. */
+    private record Checked(JsonNode definition, JsonNode schema, JsonSchema compiled) {
+
+        String name() {
+            return definition.path("name").asText();
+        }
+
+        String in() {
+            return definition.path("in").asText();
+        }
     }
 
     /**
@@ -120,20 +130,23 @@ public final class RequestContract implements RestClientRequestValidator {
                 return;
             }
             JsonNode operation = method.getValue();
+            // The operation's own parameters win over the path's; checked path, then query, then headers (cookies are not read).
             Map<String, JsonNode> parameters = new LinkedHashMap<>();
             for (JsonNode declared : path.getValue().path("parameters")) {
-                parameters.put(key(followed(declared)), declared);
+                parameters.put(key(followed(declared)), followed(declared));
             }
             for (JsonNode declared : operation.path("parameters")) {
-                parameters.put(key(followed(declared)), declared);
+                parameters.put(key(followed(declared)), followed(declared));
             }
             List<Checked> checked = parameters.values().stream()
-                    .map(declared -> new Checked(followed(declared), compiled(schemas, config, followed(declared).path("schema")))).toList();
+                    .filter(definition -> PARAMETER_ORDER.contains(definition.path("in").asText()))
+                    .sorted(Comparator.comparingInt(definition -> PARAMETER_ORDER.indexOf(definition.path("in").asText())))
+                    .map(definition -> checked(schemas, config, definition, definition.path("schema"))).toList();
             JsonNode requestBody = followed(operation.path("requestBody"));
             JsonNode media = requestBody.path("content").path(JSON);
             operations.add(new Served(method.getKey().toUpperCase(Locale.ROOT), path.getKey(), operation.path("operationId").asText(),
                     !operation.path("security").isEmpty(), checked, requestBody.isMissingNode() ? null : requestBody,
-                    media.isMissingNode() ? null : new Checked(media, compiled(schemas, config, media.path("schema")))));
+                    media.isMissingNode() ? null : checked(schemas, config, media, media.path("schema"))));
         }));
     }
 
@@ -197,8 +210,8 @@ public final class RequestContract implements RestClientRequestValidator {
 
     private ApiException firstRefusal(Sent sent, HttpServerRequest http, Map<String, List<String>> query, Served operation) {
         for (Checked parameter : operation.parameters()) {
-            String name = parameter.definition().path("name").asText();
-            switch (parameter.definition().path("in").asText()) {
+            String name = parameter.name();
+            switch (parameter.in()) {
                 case "header" -> {
                     if (http.headers().getAll(name).size() > 1) {
                         return duplicate("DUPLICATE_HEADER", "header", name);
@@ -237,27 +250,22 @@ public final class RequestContract implements RestClientRequestValidator {
         return sent.unreadable;
     }
 
-    /** Each parameter the operation reads, against its schema: path, then query, then headers. */
+    /** Each parameter the operation reads, against its schema, in the order of PARAMETER_ORDER. */
     private ApiException parameterRefusal(HttpServerRequest http, Map<String, List<String>> query, String path, Served operation) {
-        for (String in : List.of("path", "query", "header")) {
-            for (Checked parameter : operation.parameters()) {
-                JsonNode definition = parameter.definition();
-                if (!in.equals(definition.path("in").asText())) {
-                    continue;
+        for (Checked parameter : operation.parameters()) {
+            String name = parameter.name();
+            String value = switch (parameter.in()) {
+                case "path" -> pathValue(operation.getConsumerPath(), path, name);
+                case "query" -> query.getOrDefault(name, List.of()).stream().findFirst().orElse(null);
+                default -> http.getHeader(name);
+            };
+            if (value == null) {
+                if (parameter.definition().path("required").asBoolean(false)) {
+                    return ApiException.badRequest(code(name, parameter.definition()),
+                            "The " + parameter.in() + " parameter '" + name + "' is required.");
                 }
-                String name = definition.path("name").asText();
-                String value = switch (in) {
-                    case "path" -> pathValue(operation.getConsumerPath(), path, name);
-                    case "query" -> query.getOrDefault(name, List.of()).stream().findFirst().orElse(null);
-                    default -> http.getHeader(name);
-                };
-                if (value == null) {
-                    if (definition.path("required").asBoolean(false)) {
-                        return ApiException.badRequest(code(name, definition), "The " + in + " parameter '" + name + "' is required.");
-                    }
-                } else if (!parameter.schema().validate(valueOf(value, schemaOf(definition.path("schema")))).isEmpty()) {
-                    return invalid(name, definition, definition.path("schema"));
-                }
+            } else if (!parameter.compiled().validate(valueOf(value, parameter.schema())).isEmpty()) {
+                return invalid(name, parameter.definition(), parameter.schema());
             }
         }
         return null;
@@ -265,8 +273,8 @@ public final class RequestContract implements RestClientRequestValidator {
 
     /** The body against the operation's schema; else a required field it lacks, or text no person reads. */
     private ApiException bodyRefusal(JsonNode body, Checked media) {
-        JsonNode schema = schemaOf(media.definition().path("schema"));
-        for (ValidationMessage error : media.schema().validate(body)) {
+        JsonNode schema = media.schema();
+        for (ValidationMessage error : media.compiled().validate(body)) {
             // A missing field is named as one (below), whatever else the body holds.
             if ("required".equals(error.getType())) {
                 continue;
@@ -293,8 +301,9 @@ public final class RequestContract implements RestClientRequestValidator {
         return null;
     }
 
+    /** @param schema followed to where a $ref points (a body's properties are read as written) */
     private ApiException invalid(String field, JsonNode definition, JsonNode schema) {
-        return ApiException.badRequest(code(field, definition), "'" + field + "' must be " + rule(schemaOf(schema)) + ".");
+        return ApiException.badRequest(code(field, definition), "'" + field + "' must be " + rule(followed(schema)) + ".");
     }
 
     /** What a value must be, as the document says it: its values, its description, else its bounds. */
@@ -314,11 +323,7 @@ public final class RequestContract implements RestClientRequestValidator {
         return schema.isMissingNode() ? "valid" : "a " + schema.path("type").asText("value");
     }
 
-    /** The schema a $ref points to in the document, or the schema itself. */
-    private JsonNode schemaOf(JsonNode schema) {
-        return followed(schema);
-    }
-
+    /** What a $ref points to in the document, or the node itself. */
     private JsonNode followed(JsonNode node) {
         JsonNode ref = node.path("$ref");
         return ref.isTextual() && ref.asText().startsWith("#") ? followed(document.at(ref.asText().substring(1))) : node;
@@ -328,13 +333,13 @@ public final class RequestContract implements RestClientRequestValidator {
         return parameter.path("in").asText() + ":" + parameter.path("name").asText();
     }
 
-    /** The compiled schema: one the document names by $ref is loaded from its place, so that its own $refs resolve. */
-    private static JsonSchema compiled(JsonSchemaFactory schemas, SchemaValidatorsConfig config, JsonNode schema) {
+    /** A schema the document names by $ref is compiled from its place, so that its own $refs resolve. */
+    private Checked checked(JsonSchemaFactory schemas, SchemaValidatorsConfig config, JsonNode definition, JsonNode schema) {
         JsonSchema compiled = schema.path("$ref").isTextual()
                 ? schemas.getSchema(SchemaLocation.of(DOCUMENT + schema.path("$ref").asText()), config)
                 : schemas.getSchema(schema, config);
         compiled.initializeValidators();
-        return compiled;
+        return new Checked(definition, followed(schema), compiled);
     }
 
     /** A parameter's text as the JSON value its schema's type reads it as. */
