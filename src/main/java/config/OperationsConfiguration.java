@@ -22,6 +22,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.Registry;
 import restock.StockQueueBacklog;
@@ -56,6 +57,13 @@ public class OperationsConfiguration implements CamelConfiguration {
         registry.bind("replicaIdentity", ReplicaIdentity.ofThisProcess());
         // donut_factory_call_seconds: the route policy on the route that makes the HTTP call.
         registry.bind("factoryCallTimer", metrics.factoryCallTimer());
+
+        // Camel hands each exchange and step event (several per order) to every notifier that does not ignore it.
+        MicrometerRouteEventNotifier routeMeters = new MicrometerRouteEventNotifier();
+        routeMeters.setMeterRegistry(meters);
+        routeMeters.setIgnoreExchangeEvents(true);
+        routeMeters.setIgnoreStepEvents(true);
+        context.getManagementStrategy().addEventNotifier(routeMeters);
 
         // Whether the app takes requests (readiness and the HTTP edge): it must see the context start.
         ServingState serving = new ServingState();
