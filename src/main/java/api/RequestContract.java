@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,6 +71,8 @@ public final class RequestContract implements RestClientRequestValidator {
     private final Consumer<String> onRefusal;
     private final JsonNode document;
     private final List<ConsumerPath<Served>> operations = new ArrayList<>();
+    // Camel's matcher splits every path it compares; a path without a template needs no matcher.
+    private final Map<String, Served> untemplated = new HashMap<>();
     // Decimals are read exactly, so that 1e999 is too large and 1e-400 has too many decimals,
     // instead of becoming Infinity or 0.0 on the way through a double.
     private final ObjectMapper strict = JsonMapper.builder()
@@ -144,9 +147,13 @@ public final class RequestContract implements RestClientRequestValidator {
                     .map(definition -> checked(schemas, config, definition, definition.path("schema"))).toList();
             JsonNode requestBody = followed(operation.path("requestBody"));
             JsonNode media = requestBody.path("content").path(JSON);
-            operations.add(new Served(method.getKey().toUpperCase(Locale.ROOT), path.getKey(), operation.path("operationId").asText(),
+            Served served = new Served(method.getKey().toUpperCase(Locale.ROOT), path.getKey(), operation.path("operationId").asText(),
                     !operation.path("security").isEmpty(), checked, requestBody.isMissingNode() ? null : requestBody,
-                    media.isMissingNode() ? null : checked(schemas, config, media, media.path("schema"))));
+                    media.isMissingNode() ? null : checked(schemas, config, media, media.path("schema")));
+            operations.add(served);
+            if (!path.getKey().contains("{")) {
+                untemplated.put(served.getRestrictMethod() + " " + path.getKey(), served);
+            }
         }));
     }
 
@@ -168,7 +175,10 @@ public final class RequestContract implements RestClientRequestValidator {
             refused = sent.bytes == null ? null : isJson(http.getHeader("Content-Type")) ? sent.unreadable : unsupportedMediaType();
         } else {
             String path = message.getHeader(Exchange.HTTP_PATH, String.class);
-            ConsumerPath<Served> matched = RestConsumerContextPathMatcher.matchBestPath(http.method().name(), path, operations);
+            ConsumerPath<Served> matched = untemplated.get(http.method().name() + " " + path);
+            if (matched == null) {
+                matched = RestConsumerContextPathMatcher.matchBestPath(http.method().name(), path, operations);
+            }
             if (matched == null) {
                 refused = ApiException.notFound("NOT_FOUND", "There is nothing at this path.");
             } else {
