@@ -68,46 +68,47 @@ public final class HttpEdge {
         if (api == null || management == null) {
             return false;
         }
-        api.route().order(FIRST).handler(this::headAsGet);
-        api.route().order(FIRST + 1).handler(this::refuseFormBodyWithoutBody);
+        // One handler: Vert.x walks its router's routes again for every handler a request passes.
+        api.route().order(FIRST).handler(routing -> admit(routing, true, managementPort == apiPort));
         api.route().order(FIRST).failureHandler(this::answerBodyReaderFailures);
-        if (managementPort == apiPort) {
-            api.route().order(FIRST + 2).handler(this::healthDetailForAdmins);
-        } else {
-            management.route().order(FIRST).handler(this::headAsGet);
-            management.route().order(FIRST + 1).handler(this::healthDetailForAdmins);
+        if (managementPort != apiPort) {
+            management.route().order(FIRST).handler(routing -> admit(routing, false, true));
             management.route().last().handler(routing -> answer(routing, 404, new ApiError("NOT_FOUND", "There is nothing at this path.")));
         }
-        api.route().order(FIRST + 3).handler(this::refuseWhileNotServing);
         return true;
+    }
+
+    /** HEAD becomes the GET of the same URI (the server still sends no body for it), and the routing restarts with it. */
+    private void admit(RoutingContext routing, boolean servesApi, boolean servesHealth) {
+        if (routing.request().method() == HttpMethod.HEAD) {
+            routing.reroute(HttpMethod.GET, routing.request().uri());
+            return;
+        }
+        boolean refused = servesApi && refusedFormBodyWithoutBody(routing)
+                || servesHealth && refusedHealthDetail(routing)
+                || servesApi && refusedWhileNotServing(routing);
+        if (!refused) {
+            routing.next();
+        }
     }
 
     private static Router router(CamelContext context, int port) {
         return VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port));
     }
 
-    /** HEAD becomes the GET of the same URI; the server still sends no body for it. Runs first, as the router restarts. */
-    private void headAsGet(RoutingContext routing) {
-        if (routing.request().method() == HttpMethod.HEAD) {
-            routing.reroute(HttpMethod.GET, routing.request().uri());
-        } else {
-            routing.next();
-        }
-    }
-
-    private void refuseFormBodyWithoutBody(RoutingContext routing) {
+    private boolean refusedFormBodyWithoutBody(RoutingContext routing) {
         String contentType = routing.request().getHeader(HttpHeaders.CONTENT_TYPE);
         String mediaType = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
         if (!METHODS_WITH_A_BODY.contains(routing.request().method())
                 && (mediaType.startsWith("application/x-www-form-urlencoded") || mediaType.startsWith("multipart/"))) {
             answer(routing, 415, new ApiError("UNSUPPORTED_MEDIA_TYPE", "A " + routing.request().method() + " request takes no form body."));
-        } else {
-            routing.next();
+            return true;
         }
+        return false;
     }
 
     /** On the path as the health endpoint reads it: normalised ("//" and %-escapes undone), its parameter as sent. */
-    private void healthDetailForAdmins(RoutingContext routing) {
+    private boolean refusedHealthDetail(RoutingContext routing) {
         String path = routing.normalizedPath();
         boolean detail = (path.equals(healthPath) || path.startsWith(healthPath + "/"))
                 && routing.request().params().getAll("exposureLevel").stream().anyMatch(level -> !level.equalsIgnoreCase("oneline"));
@@ -117,22 +118,22 @@ public final class HttpEdge {
                 admin.check(authorization.size() == 1 ? authorization.get(0) : null);
             } catch (ApiException refused) {
                 answer(routing, refused.status(), new ApiError(refused.code(), "Health detail is for admins. " + refused.getMessage()));
-                return;
+                return true;
             }
         }
-        routing.next();
+        return false;
     }
 
-    private void refuseWhileNotServing(RoutingContext routing) {
+    private boolean refusedWhileNotServing(RoutingContext routing) {
         String path = routing.normalizedPath();
         if (serving.takesRequests() || isUnder(path, healthPath) || isUnder(path, metricsPath)) {
-            routing.next();
-            return;
+            return false;
         }
         routing.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_S);
         answer(routing, 503, new ApiError("SERVICE_UNAVAILABLE", serving.phase() == ServingState.Phase.STARTING
                 ? "This instance is starting and takes no requests yet; try again shortly."
                 : "This instance is stopping and takes no new requests; try again shortly."));
+        return true;
     }
 
     /**
