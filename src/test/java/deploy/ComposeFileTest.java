@@ -1,13 +1,11 @@
 package deploy;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -15,6 +13,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import config.AppSettings;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +32,6 @@ class ComposeFileTest {
     private static final Path ROOT = Path.of(System.getProperty("basedir", ""));
     private static final Pattern HOOK_SETTING = Pattern.compile("\\$\\{((?:STOCK|AWS)_\\w+):-([^}]*)}");
     private static final Pattern COMPOSE_DEFAULT = Pattern.compile("\\$\\{(\\w+):-([^}]*)}");
-    private static final Pattern APP_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Z0-9_]+):(.*)}}");
     private static final Pattern CFN_VARIABLE = Pattern.compile("\\(the app's (\\w+)\\)");
     /** The hook reads the region as the CLI's AWS_DEFAULT_REGION; compose fills it from the app's AWS_REGION. */
     private static final Map<String, String> HOOK_TO_APP = Map.of("AWS_DEFAULT_REGION", "AWS_REGION");
@@ -48,17 +46,7 @@ class ComposeFileTest {
         YAMLFactory yaml = new YAMLFactory();
         services = new ObjectMapper(yaml).readTree(read("localstack/docker-compose.yml")).path("services");
         hook = read("localstack/init/ready.d/01-stock-resources.sh");
-        appDefaults = new TreeMap<>();
-        Properties app = new Properties();
-        try (Reader in = Files.newBufferedReader(ROOT.resolve("src/main/resources/application.properties"))) {
-            app.load(in);
-        }
-        app.values().forEach(value -> {
-            Matcher placeholder = APP_PLACEHOLDER.matcher(value.toString().trim());
-            if (placeholder.matches()) {
-                appDefaults.put(placeholder.group(1), placeholder.group(2));
-            }
-        });
+        appDefaults = AppSettings.defaultsByVariable();
         stackDefaults = new TreeMap<>();
         new ObjectMapper(yaml).readTree(read("deploy/cloudformation.yaml")).path("Parameters").forEach(parameter -> {
             Matcher variable = CFN_VARIABLE.matcher(parameter.path("Description").asText());

@@ -1,7 +1,6 @@
 package deploy;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +8,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,6 +24,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import config.AppSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -69,17 +68,12 @@ class DeploymentTemplateTest {
 
     private static String text;
     private static Template template;
-    private static Properties app;
     private static Set<String> appVariables;
 
     @BeforeAll
     static void load() throws IOException {
         text = read("deploy/cloudformation.yaml");
         template = new Template(new ObjectMapper(new YAMLFactory()).readTree(text), Map.of());
-        app = new Properties();
-        try (Reader in = Files.newBufferedReader(ROOT.resolve("src/main/resources/application.properties"))) {
-            app.load(in);
-        }
         appVariables = new TreeSet<>();
         Matcher placeholder = Pattern.compile("\\{\\{env:([A-Z0-9_]+)").matcher(read("src/main/resources/application.properties"));
         while (placeholder.find()) {
@@ -373,7 +367,7 @@ class DeploymentTemplateTest {
         assertThat(targetGroup.at("/Matcher/HttpCode").asText()).isEqualTo("200");
         assertThat(targetGroup.path("TargetType").asText()).as("Fargate tasks (awsvpc)").isEqualTo("ip");
         assertThat(template.parameterDefault("ManagementPort")).isEqualTo(imageManagementPort()).isNotEqualTo(appDefault("app.port"));
-        assertThat(app.getProperty("app.management-port").trim()).as("the app's own default: one port, as ./run.sh serves it")
+        assertThat(AppSettings.written("app.management-port")).as("the app's own default: one port, as ./run.sh serves it")
                 .isEqualTo("{{env:MANAGEMENT_PORT:{{app.port}}}}");
         assertThat(template.root.path("Rules").toString()).as("the stack refuses one port for both")
                 .contains("{\"Ref\":\"AppPort\"}", "{\"Ref\":\"ManagementPort\"}");
@@ -739,7 +733,8 @@ class DeploymentTemplateTest {
 
     /** The app's health path (Camel Main's default unless application.properties moves it). */
     private static String healthPath() {
-        return app.getProperty("camel.management.health-path", "/observe/health");
+        String path = AppSettings.written("camel.management.health-path");
+        return path == null ? "/observe/health" : path;
     }
 
     /** The MANAGEMENT_PORT the image sets. */
@@ -864,11 +859,7 @@ class DeploymentTemplateTest {
 
     /** The default of a {{env:VAR:default}} setting, read as data rather than through Camel. */
     private static String appDefault(String property) {
-        String value = app.getProperty(property);
-        assertThat(value).as("application.properties has %s", property).isNotNull();
-        Matcher placeholder = Pattern.compile("\\{\\{env:[A-Z0-9_]+:(.*)}}").matcher(value.trim());
-        assertThat(placeholder.matches()).as("%s is {{env:VAR:default}}", property).isTrue();
-        return placeholder.group(1);
+        return AppSettings.defaultOf(property);
     }
 
     private static String queueUrl(String name) {

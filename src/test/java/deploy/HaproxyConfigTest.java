@@ -1,18 +1,17 @@
 package deploy;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import config.AppSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +29,6 @@ class HaproxyConfigTest {
     private static final Path CONFIG = ROOT.resolve("deploy/haproxy.cfg");
 
     private static Map<String, List<String>> sections;
-    private static Properties app;
 
     @BeforeAll
     static void load() throws IOException {
@@ -47,10 +45,6 @@ class HaproxyConfigTest {
             } else {
                 current.add(bare.replaceAll("\\s+", " "));
             }
-        }
-        app = new Properties();
-        try (Reader in = Files.newBufferedReader(ROOT.resolve("src/main/resources/application.properties"))) {
-            app.load(in);
         }
     }
 
@@ -145,8 +139,6 @@ class HaproxyConfigTest {
     }
 
     private static String appDefault(String property) {
-        Matcher placeholder = Pattern.compile("\\{\\{env:[A-Z0-9_]+:(.*)}}").matcher(app.getProperty(property, "").trim());
-        assertThat(placeholder.matches()).as("%s is {{env:VAR:default}}", property).isTrue();
-        return placeholder.group(1);
+        return AppSettings.defaultOf(property);
     }
 }
