@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,8 @@ class ObservabilityTest extends RouteTestSupport {
     @Test
     void metricsAreInPrometheusFormat() throws Exception {
         HttpResponse<String> metrics = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
 
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("# TYPE").contains("jvm_memory_used_bytes");

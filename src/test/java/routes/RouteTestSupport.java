@@ -36,7 +36,10 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final String ADMIN = "Bearer local-dev-admin-token";
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    // HTTP/1.1, as clients reach the app through the load balancer; every request has a deadline,
+    // so that an answer that never comes fails its test instead of holding the build.
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
 
     // Chosen on first use: the test framework asks for the properties before field initialisers run.
     private int port;
@@ -175,7 +178,7 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     Answer send(HttpRequest.Builder request, Map<String, String> headers) {
         headers.forEach(request::header);
         try {
-            HttpResponse<String> response = HTTP.send(request.timeout(Duration.ofSeconds(20)).build(),
+            HttpResponse<String> response = HTTP.send(request.timeout(ANSWER_WITHIN).build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), json(response), response.headers());
         } catch (IOException e) {
@@ -207,8 +210,8 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
 
     String metricsText() {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(managementBaseUrl() + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(managementBaseUrl() + "/observe/metrics"))
+                    .timeout(ANSWER_WITHIN).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             return response.body();
         } catch (IOException e) {

@@ -1,9 +1,5 @@
 package routes;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +29,6 @@ class SalesBatchesTest extends RouteTestSupport {
     protected Map<String, String> extraProperties() {
         return Map.of("sales.batch-lanes", "1");
     }
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final CountDownLatch gate = new CountDownLatch(1);
     private ExecutorService customers;
@@ -230,11 +224,8 @@ class SalesBatchesTest extends RouteTestSupport {
     }
 
     /** One sample of /observe/metrics, as Prometheus reads it. */
-    private long metric(String name) throws Exception {
-        HttpResponse<String> scrape = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/observe/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(scrape.statusCode()).isEqualTo(200);
-        return scrape.body().lines().filter(line -> line.startsWith(name + " "))
+    private long metric(String name) {
+        return metricsText().lines().filter(line -> line.startsWith(name + " "))
                 .mapToLong(line -> (long) Double.parseDouble(line.substring(name.length() + 1)))
                 .findFirst().orElseThrow(() -> new AssertionError(name + " is not on /observe/metrics"));
     }
