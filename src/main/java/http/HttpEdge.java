@@ -84,9 +84,11 @@ public final class HttpEdge {
             routing.reroute(HttpMethod.GET, routing.request().uri());
             return;
         }
+        // As the health endpoint reads it: normalised ("//" and %-escapes undone).
+        String path = routing.normalizedPath();
         boolean refused = servesApi && refusedFormBodyWithoutBody(routing)
-                || servesHealth && refusedHealthDetail(routing)
-                || servesApi && refusedWhileNotServing(routing);
+                || servesHealth && refusedHealthDetail(routing, path)
+                || servesApi && refusedWhileNotServing(routing, path);
         if (!refused) {
             routing.next();
         }
@@ -107,10 +109,8 @@ public final class HttpEdge {
         return false;
     }
 
-    /** On the path as the health endpoint reads it: normalised ("//" and %-escapes undone), its parameter as sent. */
-    private boolean refusedHealthDetail(RoutingContext routing) {
-        String path = routing.normalizedPath();
-        boolean detail = (path.equals(healthPath) || path.startsWith(healthPath + "/"))
+    private boolean refusedHealthDetail(RoutingContext routing, String path) {
+        boolean detail = isUnder(path, healthPath)
                 && routing.request().params().getAll("exposureLevel").stream().anyMatch(level -> !level.equalsIgnoreCase("oneline"));
         if (detail) {
             try {
@@ -124,8 +124,7 @@ public final class HttpEdge {
         return false;
     }
 
-    private boolean refusedWhileNotServing(RoutingContext routing) {
-        String path = routing.normalizedPath();
+    private boolean refusedWhileNotServing(RoutingContext routing, String path) {
         if (serving.takesRequests() || isUnder(path, healthPath) || isUnder(path, metricsPath)) {
             return false;
         }

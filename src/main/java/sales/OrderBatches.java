@@ -141,8 +141,7 @@ public final class OrderBatches {
             return;
         }
         // What failed first: a rollback that then failed too (on the connection the failure broke) is thrown instead.
-        Exception failure = result.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) != null
-                ? result.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class) : result.getException();
+        Exception failure = result.getProperty(Exchange.EXCEPTION_CAUGHT, result.getException(), Exception.class);
         if (failure == null && result.isRollbackOnly()) {
             failure = new IllegalStateException("The batch of " + selling.size() + " orders was rolled back");
         }
