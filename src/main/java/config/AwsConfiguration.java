@@ -66,7 +66,7 @@ public class AwsConfiguration implements CamelConfiguration {
         if (provision) {
             new StackProvisioner(context.getRegistry().lookupByNameAndType("snsClient", SnsClient.class),
                     context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class))
-                    .provision(new StackProvisioner.Stack(topic, queue, dlq, queueRetentionS, dlqRetentionS, visibilityTimeoutS, maxReceiveCount));
+                    .provision(new StackProvisioner.Stack(nameOf(topic), nameOf(queue), nameOf(dlq), queueRetentionS, dlqRetentionS, visibilityTimeoutS, maxReceiveCount));
         }
     }
 
@@ -88,6 +88,11 @@ public class AwsConfiguration implements CamelConfiguration {
             sqs.endpointOverride(URI.create(endpoint()));
         }
         return closedWithTheContext(context, sqs.build());
+    }
+
+    /** A topic or queue may be given by its ARN; it is made by its name. */
+    private static String nameOf(String nameOrArn) {
+        return nameOrArn.substring(nameOrArn.lastIndexOf(':') + 1);
     }
 
     private String endpoint() {

@@ -285,7 +285,6 @@ class DeploymentTemplateTest {
                 .containsEntry("AWS_REGION", "REGION").containsEntry("SMTP_HOST", "email-smtp.REGION.amazonaws.com");
         JsonNode raw = container(template).path("Environment");
         Map<String, String> fromParameter = new TreeMap<>(Map.of("PORT", "AppPort", "MANAGEMENT_PORT", "ManagementPort",
-                "STOCK_TOPIC", "TopicName", "STOCK_QUEUE", "QueueName", "STOCK_DLQ", "DeadLetterQueueName",
                 "STOCK_QUEUE_RETENTION_S", "QueueRetentionSeconds", "STOCK_DLQ_RETENTION_S", "DeadLetterQueueRetentionSeconds",
                 "STOCK_QUEUE_VISIBILITY_TIMEOUT_S", "VisibilityTimeoutSeconds", "STOCK_QUEUE_MAX_RECEIVE_COUNT", "MaxReceiveCount"));
         fromParameter.putAll(Map.of("SHUTDOWN_DRAIN_S", "ShutdownDrainSeconds", "SHUTDOWN_TIMEOUT_S", "ShutdownTimeoutSeconds",
@@ -293,6 +292,10 @@ class DeploymentTemplateTest {
                 "DB_USER", "DbUser", "SMTP_USER", "SmtpUser", "SMTP_PORT", "SmtpPort"));
         fromParameter.forEach((variable, parameter) ->
                 assertThat(named(raw, "Value").get(variable)).as(variable).isEqualTo("{\"Ref\":\"" + parameter + "\"}"));
+        // By ARN, the stack's own resources: the app's endpoints then look nothing up as its routes are made.
+        assertThat(environment).containsEntry("STOCK_TOPIC", TOPIC + template.parameterDefault("TopicName"))
+                .containsEntry("STOCK_QUEUE", QUEUE + template.parameterDefault("QueueName"))
+                .containsEntry("STOCK_DLQ", QUEUE + template.parameterDefault("DeadLetterQueueName"));
         assertThat(environment.get("DB_URL")).isEqualTo("jdbc:mysql://getatt:Database.Endpoint.Address:getatt:Database.Endpoint.Port/"
                 + template.parameterDefault("DbName") + "?sslMode=REQUIRED");
         assertThat(environment.get("MANAGEMENT_PORT")).isEqualTo(imageManagementPort()).isNotEqualTo(environment.get("PORT"));

@@ -116,6 +116,15 @@ final class AppProcess extends ApiClient implements AutoCloseable {
         environment.putAll(original.environment);
     }
 
+    /** The topic and queues by ARN, as the deploy's task definition gives them (deploy/cloudformation.yaml). */
+    AppProcess byArn(Emulator emulator) {
+        environment.putAll(emulator.queueUrlSettings(stockQueue()));
+        environment.put("STOCK_TOPIC", Emulator.arn("sns", stockTopic()));
+        environment.put("STOCK_QUEUE", Emulator.arn("sqs", stockQueue()));
+        environment.put("STOCK_DLQ", Emulator.arn("sqs", stockDlq()));
+        return this;
+    }
+
     /** Health and metrics on a port of their own, as the image runs them (deploy/Dockerfile); the API's port answers them 404. */
     AppProcess withManagementPort() {
         environment.put("MANAGEMENT_PORT", String.valueOf(Ports.free()));
@@ -154,15 +163,21 @@ final class AppProcess extends ApiClient implements AutoCloseable {
     }
 
     String stockQueue() {
-        return environment.get("STOCK_QUEUE");
+        return nameOf("STOCK_QUEUE");
     }
 
     String stockDlq() {
-        return environment.get("STOCK_DLQ");
+        return nameOf("STOCK_DLQ");
     }
 
     String stockTopic() {
-        return environment.get("STOCK_TOPIC");
+        return nameOf("STOCK_TOPIC");
+    }
+
+    /** The resource's name, also when it is given by ARN. */
+    private String nameOf(String variable) {
+        String nameOrArn = environment.get(variable);
+        return nameOrArn.substring(nameOrArn.lastIndexOf(':') + 1);
     }
 
     AppProcess start() {

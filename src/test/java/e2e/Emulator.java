@@ -37,6 +37,8 @@ import static org.awaitility.Awaitility.await;
 final class Emulator implements AutoCloseable {
 
     static final String REGION = "ap-northeast-2";
+    /** The account the emulator files every topic and queue under. */
+    private static final String ACCOUNT = "000000000000";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static Emulator shared;
 
@@ -58,6 +60,11 @@ final class Emulator implements AutoCloseable {
                 .region(Region.of(REGION))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .build();
+    }
+
+    /** The ARN the emulator gives a topic ("sns") or queue ("sqs") of this name. */
+    static String arn(String service, String name) {
+        return "arn:aws:" + service + ":" + REGION + ":" + ACCOUNT + ":" + name;
     }
 
     static synchronized Emulator shared() {
@@ -194,6 +201,12 @@ final class Emulator implements AutoCloseable {
     private String topicArn(String topic) {
         return sns.listTopics().topics().stream().map(Topic::topicArn).filter(arn -> arn.endsWith(":" + topic))
                 .findFirst().orElseThrow(() -> new IllegalStateException("No topic " + topic));
+    }
+
+    /** Where the emulator keeps its queues, as the app is told to make a queue's URL of its ARN (AWS_SQS_HOST). */
+    Map<String, String> queueUrlSettings(String queue) {
+        URI url = URI.create(urlOf(queue));
+        return Map.of("AWS_SQS_HOST", url.getRawAuthority(), "AWS_SQS_PROTOCOL", url.getScheme());
     }
 
     private String urlOf(String queue) {

@@ -96,9 +96,10 @@ class RunbookCommandsIT extends PipelineTest {
         Path calls = Logs.file("runbook-aws-calls-" + UUID.randomUUID());
         Map<String, String> variables = new HashMap<>();
         variables.put("PATH", cli.asAws(calls) + ":" + cli.environment().get("PATH"));
-        variables.put("STOCK_TOPIC", app.stockTopic());
-        variables.put("STOCK_QUEUE", app.stockQueue());
-        variables.put("STOCK_DLQ", app.stockDlq());
+        // As the task definition gives them to the app (deploy/cloudformation.yaml): by ARN.
+        variables.put("STOCK_TOPIC", Emulator.arn("sns", app.stockTopic()));
+        variables.put("STOCK_QUEUE", Emulator.arn("sqs", app.stockQueue()));
+        variables.put("STOCK_DLQ", Emulator.arn("sqs", app.stockDlq()));
         List<String> outputs = new ArrayList<>();
         for (String block : blocks) {
             String script = "set -euo pipefail\n" + setup + (block.equals(setup) ? "" : "\n" + block);
