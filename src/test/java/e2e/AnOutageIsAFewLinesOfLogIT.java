@@ -15,8 +15,10 @@ import static org.awaitility.Awaitility.await;
  * SNS and SQS gone for a minute (nothing listens at the broker's address), and the database gone
  * for a minute, while customers keep ordering: the log says so in a few lines (operations.Outages),
  * never with a stack trace; the failed calls are counted in donut_dependency_failures_total; and
- * everything goes on once the dependency is back. On the app's production defaults for every poll
- * and back-off (docs/operations.md, "Outages").
+ * everything goes on once the dependency is back. A replica started while the broker is gone, given
+ * the topic and queues by ARN as the deploy's task definition gives them, is ready and sells at once,
+ * and its restock pipeline runs once the broker answers. On the app's production defaults for every
+ * poll and back-off (docs/operations.md, "Outages").
  */
 class AnOutageIsAFewLinesOfLogIT {
 
@@ -45,7 +47,7 @@ class AnOutageIsAFewLinesOfLogIT {
     @Test
     void aMinuteWithoutTheBrokerIsAFewLinesAndTheStockOutMeanwhileIsRestockedAfter() throws Exception {
         Emulator broker = Emulator.shared();
-        proxy = TcpProxy.to(Integer.parseInt(broker.endpoint().substring(broker.endpoint().lastIndexOf(':') + 1)));
+        proxy = TcpProxy.to(broker.port());
         app = new AppProcess(database, broker, mail).onRunShDefaults()
                 .with("AWS_ENDPOINT_URL", "http://127.0.0.1:" + proxy.port()).start();
         assertThat(app.putProduct("E2E-QUIET-OUT", 1, 5).status()).isEqualTo(201);
@@ -72,6 +74,28 @@ class AnOutageIsAFewLinesOfLogIT {
         assertThat(segment).contains("sqs does not answer").contains("sns does not answer");
         assertThat(metrics.get("donut_dependency_failures_total{dependency=\"sns\"}")).as("failed SNS calls counted").isPositive();
         assertThat(metrics.get("donut_dependency_failures_total{dependency=\"sqs\"}")).as("failed SQS calls counted").isPositive();
+    }
+
+    @Test
+    void aReplicaStartedWithoutTheBrokerSellsAndRestocksOnceItIsBack() {
+        Emulator broker = Emulator.shared();
+        // The stack, as the deploy's owns it: made by a first instance, which then stops.
+        AppProcess stackOwner = new AppProcess(database, broker, mail).onRunShDefaults().start();
+        assertThat(stackOwner.putProduct("E2E-ARN-OUT", 1, 5).status()).isEqualTo(201);
+        stackOwner.close();
+
+        proxy = TcpProxy.to(broker.port());
+        proxy.refuse();
+        app = stackOwner.replica().byArn(broker).with("AWS_ENDPOINT_URL", "http://127.0.0.1:" + proxy.port()).start();
+
+        assertThat(app.order("E2E-ARN-OUT", 1).status()).as("the last donut, sold while the broker is gone").isEqualTo(201);
+        await("the app finding the broker gone").atMost(Duration.ofMinutes(1))
+                .until(() -> app.log().contains("sns does not answer") && app.log().contains("sqs does not answer"));
+        assertThat(database.stockOf("E2E-ARN-OUT")).isZero();
+
+        proxy.forward();
+        await("the stock-out restocked").atMost(Duration.ofMinutes(2)).until(() -> database.stockOf("E2E-ARN-OUT") == 5);
+        holdsTheLogToAFewLines(app.log());
     }
 
     @Test

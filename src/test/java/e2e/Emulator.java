@@ -83,6 +83,10 @@ final class Emulator implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    int port() {
+        return port;
+    }
+
     /** SIGSTOP: the process keeps its sockets and state but answers nothing, like a hung broker. */
     void freeze() {
         signal("STOP");
