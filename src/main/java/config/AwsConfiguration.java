@@ -91,7 +91,7 @@ public class AwsConfiguration implements CamelConfiguration {
     }
 
     /** A topic or queue may be given by its ARN; it is made by its name. */
-    private static String nameOf(String nameOrArn) {
+    static String nameOf(String nameOrArn) {
         return nameOrArn.substring(nameOrArn.lastIndexOf(':') + 1);
     }
 

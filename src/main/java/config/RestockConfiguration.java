@@ -51,6 +51,6 @@ public class RestockConfiguration implements CamelConfiguration {
 
     @BindToRegistry(lazy = true)
     public StockQueueBacklog stockQueueBacklog(@BeanInject("sqsClient") SqsClient sqs, @PropertyInject("aws.stock-queue") String queue) {
-        return new StockQueueBacklog(sqs, queue);
+        return new StockQueueBacklog(sqs, AwsConfiguration.nameOf(queue));
     }
 }

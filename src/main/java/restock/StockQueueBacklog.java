@@ -10,10 +10,10 @@ public final class StockQueueBacklog {
     private final String queue;
     private volatile String queueUrl;
 
+    /** @param queue the queue's name (SQS lists queues by name) */
     public StockQueueBacklog(SqsClient sqs, String queue) {
         this.sqs = sqs;
-        // A queue may be configured by ARN; SQS lists queues by name.
-        this.queue = queue.substring(queue.lastIndexOf(':') + 1);
+        this.queue = queue;
     }
 
     public int waitingMessages() {
