@@ -30,7 +30,6 @@ public class FactoryRoute extends RouteBuilder {
         errorHandler(deadLetterChannel("direct:factoryDeadLetter")
                 // A dead letter that cannot be sent fails the exchange, so SQS keeps the message.
                 .deadLetterHandleNewException(false)
-                .useOriginalMessage()
                 .maximumRedeliveries(retryAttempts)
                 .redeliveryDelay(retryDelayMs)
                 .useExponentialBackOff()
@@ -42,6 +41,9 @@ public class FactoryRoute extends RouteBuilder {
         onException(InvalidRestockMessage.class, InterruptedFactoryOrder.class).maximumRedeliveries(0);
 
         from("{{stock-queue.uri}}").routeId("factory").autoStartup("{{factory.enabled}}")
+                // The dead letter carries the message as it came. Kept here rather than by the error
+                // handler's useOriginalMessage, which would make Camel copy every message of every route.
+                .setVariable("restockMessage", body())
                 .bean("restockNotifications", "traceContext")
                 .setVariable("requestId", method("restockNotifications", "requestId"))
                 .setProperty(TraceContext.REQUEST_ID, variable("requestId"))
@@ -128,6 +130,7 @@ public class FactoryRoute extends RouteBuilder {
 
         from("direct:factoryDeadLetter").routeId("factory-dead-letter")
                 .errorHandler(noErrorHandler())
+                .setBody(variable("restockMessage"))
                 .setVariable("reason", method("deadLetters", "ofFactoryFailure"))
                 .setVariable("lastError", method("failures", "factoryCall"))
                 .to("direct:deadLetter");
