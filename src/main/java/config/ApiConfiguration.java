@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import http.ApiPortHttpEngine;
 import http.HttpEdge;
+import http.StartupSummaryNotifiers;
 import http.UnservedPaths;
 import operations.BusinessMetrics;
 import operations.ServingState;
@@ -88,12 +89,14 @@ public class ApiConfiguration implements CamelConfiguration {
                 Long.parseLong(context.resolvePropertyPlaceholders("{{camel.server.max-body-size}}")));
         context.addRoutePolicyFactory(new UnservedPaths(ApiContractRoute.ROUTE_ID, mapper));
         context.addStartupListener(new EdgeInstaller(edge));
+        context.addStartupListener(new StartupSummaryNotifiers());
     }
 
     /**
      * Installs the edge as soon as Camel's HTTP servers are made, as the context starts and before
      * the supervising route controller starts the routes, so that no request meets Vert.x's own 404
-     * page meanwhile (it is answered 503 until ServingState, called last, says the app serves).
+     * page meanwhile (it is answered 503 until ServingState, called last, says the app serves). Once:
+     * Camel tells its startup listeners again each time the controller has started a route.
      */
     private final class EdgeInstaller implements StartupListener, Ordered {
 
@@ -107,7 +110,9 @@ public class ApiConfiguration implements CamelConfiguration {
 
         @Override
         public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
-            installed = edge.install(context, apiPort, managementPort);
+            if (!installed) {
+                installed = edge.install(context, apiPort, managementPort);
+            }
         }
 
         @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,7 +15,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * MANAGEMENT_PORT apart from PORT: health and metrics answer on the management port only, the
  * API's port answers their paths 404 in the API's error shape however they are spelt, and the API
- * goes on answering on its own port (and nowhere else).
+ * goes on answering on its own port (and nowhere else). Each port has the edge in front of it once.
  */
 class ManagementPortTest extends RouteTestSupport {
 
@@ -74,6 +75,26 @@ class ManagementPortTest extends RouteTestSupport {
         Answer elsewhere = management("/api/products", Map.of());
         assertThat(elsewhere.status()).isEqualTo(404);
         assertThat(elsewhere.body().get("error").asText()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void eachPortHasItsEdgeOnceHoweverManyRoutesTheControllerStarted() {
+        await().atMost(10, TimeUnit.SECONDS).until(() -> management("/observe/health/ready", Map.of()).status() == 200);
+
+        // Camel tells its startup listeners again for every route the supervising controller starts:
+        // what one added each time, every request (an edge handler) or every exchange step (an event
+        // notifier) would pass through once per route.
+        assertThat(context.getRoutes()).hasSizeGreaterThan(20);
+        int apiPort = Integer.parseInt(context.resolvePropertyPlaceholders("{{app.port}}"));
+        assertThat(edgeHandlers(apiPort)).as("on the API's port: the edge and its failure handler").isEqualTo(2);
+        assertThat(edgeHandlers(managementPort())).as("on the management port: the edge and its 404").isEqualTo(2);
+        assertThat(context.getManagementStrategy().getEventNotifiers()).hasSizeLessThan(10);
+    }
+
+    /** The routes of the port's Vert.x router that match every path: the edge's, as HttpEdge.install adds them. */
+    private long edgeHandlers(int port) {
+        return VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(port)).getRoutes().stream()
+                .filter(route -> route.getPath() == null && route.methods() == null).count();
     }
 
     private Answer management(String path, Map<String, String> headers) {
