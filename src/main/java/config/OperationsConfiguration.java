@@ -21,6 +21,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.aws2.sns.Sns2Endpoint;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.health.HealthCheckRegistry;
@@ -28,7 +29,6 @@ import org.apache.camel.spi.Registry;
 import restock.StockQueueBacklog;
 import sales.OrderBatches;
 import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sns.model.Topic;
 
 /**
  * The business meters, in the same registry as Camel's own so that /observe/metrics shows both,
@@ -93,7 +93,7 @@ public class OperationsConfiguration implements CamelConfiguration {
     private static Dependencies dependencies(CamelContext context, PrometheusMeterRegistry meters, Outages outages) {
         Registry registry = context.getRegistry();
         Duration timeout = Duration.ofMillis(Long.parseLong(context.resolvePropertyPlaceholders("{{aws.health-check-timeout-ms}}")));
-        String topic = context.resolvePropertyPlaceholders("{{aws.stock-topic}}");
+        String topicUri = context.resolvePropertyPlaceholders("{{stock-topic.uri}}");
         DataSource database = registry.lookupByNameAndType("dataSource", DataSource.class);
         return new Dependencies(context, Duration.ofMillis(Long.parseLong(context.resolvePropertyPlaceholders("{{health.check-ms}}"))), meters, outages,
                 new Dependencies.Probe("database", () -> {
@@ -105,13 +105,10 @@ public class OperationsConfiguration implements CamelConfiguration {
                     return null;
                 }),
                 new Dependencies.Probe("sns", () -> {
-                    // ListTopics is what the app is already allowed to call (deploy/iam-policy.json).
-                    boolean found = registry.lookupByNameAndType("snsClient", SnsClient.class)
-                            .listTopicsPaginator(request -> request.overrideConfiguration(call -> call.apiCallTimeout(timeout)))
-                            .topics().stream().map(Topic::topicArn).anyMatch(arn -> arn.equals(topic) || arn.endsWith(":" + topic));
-                    if (!found) {
-                        throw new IllegalStateException("SNS answers but has no topic " + topic);
-                    }
+                    // The ARN Camel's SNS endpoint publishes to: as given, or as it found the name at start.
+                    String arn = context.getEndpoint(topicUri, Sns2Endpoint.class).getConfiguration().getTopicArn();
+                    registry.lookupByNameAndType("snsClient", SnsClient.class)
+                            .getTopicAttributes(request -> request.topicArn(arn).overrideConfiguration(call -> call.apiCallTimeout(timeout)));
                     return null;
                 }),
                 new Dependencies.Probe("sqs", () -> {

@@ -10,7 +10,7 @@ public final class StockQueueBacklog {
     private final String queue;
     private volatile String queueUrl;
 
-    /** @param queue the queue's name (SQS lists queues by name) */
+    /** @param queue the queue's name */
     public StockQueueBacklog(SqsClient sqs, String queue) {
         this.sqs = sqs;
         this.queue = queue;
@@ -18,10 +18,8 @@ public final class StockQueueBacklog {
 
     public int waitingMessages() {
         if (queueUrl == null) {
-            // As Camel's SQS endpoints find it, with the permission they already have.
-            queueUrl = sqs.listQueues(b -> b.queueNamePrefix(queue)).queueUrls().stream()
-                    .filter(url -> url.endsWith("/" + queue)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("No queue " + queue));
+            // Granted on this queue alone, where listing queues is granted on all or none (deploy/README.md).
+            queueUrl = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
         }
         String waiting = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
                 .attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);

@@ -1,10 +1,18 @@
 package e2e;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +25,8 @@ import static org.awaitility.Awaitility.await;
  * never with a stack trace; the failed calls are counted in donut_dependency_failures_total; and
  * everything goes on once the dependency is back. A replica started while the broker is gone, given
  * the topic and queues by ARN as the deploy's task definition gives them, is ready and sells at once,
- * and its restock pipeline runs once the broker answers. On the app's production defaults for every
+ * and its restock pipeline runs once the broker answers; all along it asks SNS and SQS only what
+ * the stack's IAM policy grants (deploy/iam-policy.json). On the app's production defaults for every
  * poll and back-off (docs/operations.md, "Outages").
  */
 class AnOutageIsAFewLinesOfLogIT {
@@ -27,6 +36,9 @@ class AnOutageIsAFewLinesOfLogIT {
     /** A line the app's text log format starts (logback-text.xml); any other is part of a stack trace. */
     private static final Pattern LOG_LINE = Pattern.compile("^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} (TRACE|DEBUG|INFO |WARN |ERROR) .*");
     private static final Pattern WARNING = Pattern.compile("^\\S+ (WARN |ERROR) .*");
+    /** SQS names the action in a header (the AWS JSON protocol; socat -v writes its CR as \r), SNS in its form body (the query protocol). */
+    private static final Pattern SQS_ACTION = Pattern.compile("(?i)X-Amz-Target: AmazonSQS\\.(\\w+)\\\\r");
+    private static final Pattern SNS_ACTION = Pattern.compile("Action=(\\w+)&Version=");
 
     private final Database database = Database.newSchema();
     private final MailServer mail = new MailServer().start();
@@ -77,14 +89,14 @@ class AnOutageIsAFewLinesOfLogIT {
     }
 
     @Test
-    void aReplicaStartedWithoutTheBrokerSellsAndRestocksOnceItIsBack() {
+    void aReplicaStartedWithoutTheBrokerSellsAndRestocksOnceItIsBack() throws IOException {
         Emulator broker = Emulator.shared();
         // The stack, as the deploy's owns it: made by a first instance, which then stops.
         AppProcess stackOwner = new AppProcess(database, broker, mail).onRunShDefaults().start();
         assertThat(stackOwner.putProduct("E2E-ARN-OUT", 1, 5).status()).isEqualTo(201);
         stackOwner.close();
 
-        proxy = TcpProxy.to(broker.port());
+        proxy = TcpProxy.recordingTo(broker.port());
         proxy.refuse();
         app = stackOwner.replica().byArn(broker).with("AWS_ENDPOINT_URL", "http://127.0.0.1:" + proxy.port()).start();
 
@@ -96,6 +108,26 @@ class AnOutageIsAFewLinesOfLogIT {
         proxy.forward();
         await("the stock-out restocked").atMost(Duration.ofMinutes(2)).until(() -> database.stockOf("E2E-ARN-OUT") == 5);
         holdsTheLogToAFewLines(app.log());
+        // The dependency checks (every HEALTH_CHECK_MS) ask SNS and SQS too: one round of them once the broker answers.
+        await("the dependency checks asking the broker").atMost(Duration.ofMinutes(1))
+                .until(() -> awsActionsIn(proxy.traffic()).contains("sqs:GetQueueAttributes"));
+        assertThat(awsActionsIn(proxy.traffic())).as("what the replica asked SNS and SQS")
+                .contains("sns:Publish", "sqs:ReceiveMessage", "sqs:DeleteMessage")
+                .isSubsetOf(grantedByTheStack());
+    }
+
+    private static Set<String> awsActionsIn(String traffic) {
+        return Stream.concat(SQS_ACTION.matcher(traffic).results().map(match -> "sqs:" + match.group(1)),
+                        SNS_ACTION.matcher(traffic).results().map(match -> "sns:" + match.group(1)))
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<String> grantedByTheStack() throws IOException {
+        Set<String> granted = new TreeSet<>();
+        for (JsonNode statement : new ObjectMapper().readTree(Path.of("deploy/iam-policy.json").toFile()).path("Statement")) {
+            statement.path("Action").forEach(action -> granted.add(action.asText()));
+        }
+        return granted;
     }
 
     @Test

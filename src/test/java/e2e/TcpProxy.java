@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -16,27 +20,54 @@ import static org.awaitility.Awaitility.await;
  * connections are closed); it hangs (SIGSTOP: the connections stay open and the kernel still
  * accepts new ones, but not a byte is forwarded, as in a network blackhole); or it abandons its
  * connections hung for good and listens again on the same port, as a failover to a new primary
- * behind the same address does.
+ * behind the same address does. It may also write down what passes through it (socat -v), for a
+ * test to read what a client asked.
  */
 final class TcpProxy implements AutoCloseable {
 
     private final int port = Ports.free();
     private final int target;
+    private final Path traffic;
     private final List<ProcessHandle> abandoned = new ArrayList<>();
     private Process listener;
 
-    private TcpProxy(int target) {
+    private TcpProxy(int target, Path traffic) {
         this.target = target;
+        this.traffic = traffic;
         forward();
     }
 
     /** A proxy on a free port of 127.0.0.1 to the given port there. */
     static TcpProxy to(int targetPort) {
-        return new TcpProxy(targetPort);
+        return new TcpProxy(targetPort, null);
     }
 
     int port() {
         return port;
+    }
+
+    /** The same, writing down what it forwards, both ways, as text: {@link #traffic()}. */
+    static TcpProxy recordingTo(int targetPort) {
+        Path traffic = Logs.file("tcp-proxy").resolveSibling("tcp-proxy-" + targetPort + "-" + System.nanoTime());
+        try {
+            Files.createDirectories(traffic);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new TcpProxy(targetPort, traffic);
+    }
+
+    /** Every connection's bytes so far, each connection's by itself (socat -v, one file per connection). */
+    String traffic() {
+        try (Stream<Path> connections = Files.list(traffic)) {
+            StringBuilder all = new StringBuilder();
+            for (Path connection : connections.sorted().toList()) {
+                all.append(Files.readString(connection, StandardCharsets.ISO_8859_1));
+            }
+            return all.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Listens and forwards (again), once it accepts connections. */
@@ -44,8 +75,11 @@ final class TcpProxy implements AutoCloseable {
         if (listener != null && listener.isAlive()) {
             return;
         }
+        // Recording, each connection is forwarded by a socat of its own, so that no two write into one file.
+        String forwardTo = traffic == null ? "TCP:127.0.0.1:" + target
+                : "SYSTEM:exec socat -v - TCP\\:127.0.0.1\\:" + target + " 2>" + traffic + "/$$.log";
         try {
-            listener = new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", "TCP:127.0.0.1:" + target)
+            listener = new ProcessBuilder("socat", "TCP-LISTEN:" + port + ",bind=127.0.0.1,reuseaddr,fork", forwardTo)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new UncheckedIOException("socat did not start (./test.sh installs it)", e);
